@@ -27,7 +27,8 @@ export function rewriteSql(sql: string): string {
 
 const AS_TEXT = new Set([18, 19]);
 const AS_TEXT_ARRAY = new Set([1002, 1003]);
-const parseTextArray = pg.types.getTypeParser(1009) as (v: string) => unknown;
+// text[] parser (OID 1009), typed loosely: pg's TypeId union does not list array OIDs.
+const parseTextArray = pg.types.getTypeParser(1009 as never) as (v: string) => unknown;
 
 interface PgField {
   dataTypeID: number;
@@ -52,6 +53,10 @@ function fixResult(r: PgResult): PgResult {
   return r;
 }
 
+function fixAny(r: PgResult | PgResult[]): PgResult | PgResult[] {
+  return Array.isArray(r) ? r.map(fixResult) : fixResult(r);
+}
+
 /** A pool whose clients report `name`/`"char"` columns as text (see above). */
 function fixingPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
@@ -61,12 +66,12 @@ function fixingPool(config: pg.PoolConfig): pg.Pool {
       const last = args[args.length - 1];
       if (typeof last === "function") {
         // Callback style (what pg.Pool#query uses internally).
-        const cb = last as (err: unknown, r?: PgResult) => void;
-        args[args.length - 1] = (err: unknown, r?: PgResult) => cb(err, r && !err ? (Array.isArray(r) ? r.map(fixResult) : fixResult(r)) : r);
+        const cb = last as (err: unknown, r?: unknown) => void;
+        args[args.length - 1] = (err: unknown, r?: PgResult | PgResult[]) => cb(err, r && !err ? fixAny(r) : r);
         return query(...args);
       }
       const out = query(...args);
-      return out instanceof Promise ? out.then((r: PgResult) => (Array.isArray(r) ? r.map(fixResult) : fixResult(r))) : out;
+      return out instanceof Promise ? out.then((r: PgResult | PgResult[]) => fixAny(r)) : out;
     };
   });
   return pool;

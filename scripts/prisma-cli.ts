@@ -31,7 +31,7 @@ function stubEngine(): string {
   return stub;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<{ code: number; output: string }> {
+function run(args: string[], env: Record<string, string>, quiet: boolean): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: ROOT,

@@ -1,0 +1,23 @@
+import { expect, test } from "@playwright/test";
+
+// The demo seed (empty database) creates this admin and a Countdown dataset.
+const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
+
+test("a background job recounts a dataset's tokens with progress shown in the UI", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(DEMO.email);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
+
+  const row = page.getByTestId("dataset-Countdown demo");
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId("reasoning-tokens")).toHaveText("not counted");
+  await row.getByRole("button", { name: "Recount tokens" }).click();
+  await expect(row.getByTestId("task-status")).toContainText(/queued|running|succeeded/);
+  await expect(row.getByTestId("task-status")).toContainText("succeeded · 100%", { timeout: 60_000 });
+  await expect(row.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
+  await expect(row.getByTestId("reasoning-tokens")).toHaveText(/^[\d,]+$/);
+  const tokens = Number((await row.getByTestId("reasoning-tokens").textContent())!.replace(/,/g, ""));
+  expect(tokens).toBeGreaterThan(1000);
+});

@@ -1,0 +1,100 @@
+/**
+ * tRPC setup: context, error shape, and the three kinds of procedure every router uses.
+ *  - publicProcedure: anyone.
+ *  - protectedProcedure: a signed-in user.
+ *  - workspaceProcedure(role): a member of the workspace named by `input.workspaceId` with at least
+ *    `role` (viewer < reviewer < curator < admin). Non-members get FORBIDDEN, whatever exists there.
+ * Every procedure carries `meta.access`; the authorization-matrix test reads it from the router.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { PrismaClient } from "../db/client";
+import { hasRole, type Role } from "../auth/roles";
+
+export interface SessionUser {
+  id: string;
+  email?: string | null;
+  name?: string | null;
+}
+
+export interface Context {
+  db: PrismaClient;
+  user: SessionUser | null;
+}
+
+export type Access = "public" | "authenticated" | Role;
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      // Never leak internals: unexpected errors get a generic message, and no stack ever.
+      const message =
+        error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side. It has been logged." : shape.message;
+      return {
+        message,
+        code: shape.code,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, zodError },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+export const publicProcedure = t.procedure.meta({ access: "public" });
+
+export const protectedProcedure = t.procedure.meta({ access: "authenticated" }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const workspaceInput = z.object({ workspaceId: z.string().min(1).max(64) });
+
+/** A procedure scoped to one workspace and requiring at least `minRole` there. */
+export function workspaceProcedure(minRole: Role) {
+  return t.procedure
+    .meta({ access: minRole })
+    .input(workspaceInput)
+    .use(async ({ ctx, input, next }) => {
+      if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+      const membership = await ctx.db.membership.findUnique({
+        where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: ctx.user.id } },
+        select: { role: true, workspaceId: true },
+      });
+      if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this workspace." });
+      if (!hasRole(membership.role, minRole)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role; you are ${membership.role}.` });
+      }
+      return next({ ctx: { ...ctx, user: ctx.user, workspaceId: membership.workspaceId, role: membership.role } });
+    });
+}
+
+/** Records who did what, for the audit trail. */
+export async function audit(
+  ctx: { db: PrismaClient; user: SessionUser },
+  workspaceId: string | null,
+  action: string,
+  target?: { type: string; id: string },
+  data?: Record<string, unknown>,
+): Promise<void> {
+  await ctx.db.auditEvent.create({
+    data: {
+      workspaceId,
+      actorId: ctx.user.id,
+      action,
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      data: data ? (data as object) : undefined,
+    },
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Auth.js (next-auth v5). Email + password (bcrypt) with JWT sessions; optional GitHub and generic OIDC
+ * providers when their env vars are set. Auth.js allows only JWT sessions with credentials, so revocation
+ * works through a per-user `sessionVersion` checked on every request: bumping it (admin "revoke
+ * sessions", a password change, disabling the user) invalidates every token issued before.
+ */
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import type { Provider } from "next-auth/providers";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import { z } from "zod";
+import { prisma } from "../db/client";
+import { verifyPassword } from "./password";
+import { isSignInBlocked, recordSignInFailure } from "./rate-limit";
+import { createPersonalWorkspace } from "./accounts";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name?: string | null; image?: string | null };
+  }
+}
+
+class RateLimited extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+const credentialsInput = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  password: z.string().min(1).max(200),
+});
+
+function providers(): Provider[] {
+  const list: Provider[] = [
+    Credentials({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = credentialsInput.safeParse(raw);
+        if (!parsed.success) return null;
+        const { email, password } = parsed.data;
+        if (await isSignInBlocked(prisma, email)) throw new RateLimited();
+        const user = await prisma.user.findUnique({ where: { email } });
+        const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : false;
+        if (!user || !ok) {
+          await recordSignInFailure(prisma, email, user?.id);
+          return null;
+        }
+        await prisma.auditEvent.create({ data: { action: "auth.sign_in", actorId: user.id, targetType: "user", targetId: user.id } });
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET) list.push(GitHub);
+  if (process.env.AUTH_OIDC_ISSUER && process.env.AUTH_OIDC_ID && process.env.AUTH_OIDC_SECRET) {
+    list.push({
+      id: "oidc",
+      name: process.env.AUTH_OIDC_NAME ?? "Single sign-on",
+      type: "oidc",
+      issuer: process.env.AUTH_OIDC_ISSUER,
+      clientId: process.env.AUTH_OIDC_ID,
+      clientSecret: process.env.AUTH_OIDC_SECRET,
+    });
+  }
+  return list;
+}
+
+/** Names of the configured OAuth providers (for the sign-in page). */
+export function oauthProviders(): { id: string; name: string }[] {
+  const out: { id: string; name: string }[] = [];
+  if (process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET) out.push({ id: "github", name: "GitHub" });
+  if (process.env.AUTH_OIDC_ISSUER && process.env.AUTH_OIDC_ID && process.env.AUTH_OIDC_SECRET)
+    out.push({ id: "oidc", name: process.env.AUTH_OIDC_NAME ?? "Single sign-on" });
+  return out;
+}
+
+export const authConfig: NextAuthConfig = {
+  adapter: PrismaAdapter(prisma as never),
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  trustHost: true,
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: providers(),
+  events: {
+    // OAuth sign-ups get a workspace of their own, like email sign-ups.
+    async createUser({ user }) {
+      if (user.id) await createPersonalWorkspace(prisma, user.id, user.name ?? user.email ?? "My");
+    },
+  },
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user?.id) {
+        const row = await prisma.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+        token.uid = user.id;
+        token.sv = row?.sessionVersion ?? 0;
+        return token;
+      }
+      if (typeof token.uid !== "string") return null;
+      const row = await prisma.user.findUnique({
+        where: { id: token.uid },
+        select: { sessionVersion: true, disabledAt: true, email: true, name: true },
+      });
+      // Revoked (version bumped), disabled or deleted: the session ends now.
+      if (!row || row.disabledAt || row.sessionVersion !== token.sv) return null;
+      token.email = row.email;
+      token.name = row.name;
+      return token;
+    },
+    async session({ session, token }) {
+      if (typeof token.uid === "string") {
+        session.user = { ...session.user, id: token.uid, email: token.email ?? session.user.email };
+      }
+      return session;
+    },
+  },
+};
+
+export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);

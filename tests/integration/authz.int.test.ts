@@ -1,0 +1,129 @@
+/**
+ * Authorization matrix over every tRPC procedure, generated from the router: each procedure must have a rule
+ * here (a new procedure without one fails), its declared access must match, and every role × procedure call
+ * is checked — allowed roles get past authorization, weaker roles get FORBIDDEN, non-members of the
+ * workspace get FORBIDDEN, and anonymous callers get UNAUTHORIZED.
+ * Inputs point at ids that do not exist where a call would destroy fixtures, so an allowed call ends in
+ * NOT_FOUND/BAD_REQUEST after passing authorization.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { appRouter, createCaller } from "../../server/api/root";
+import type { Access } from "../../server/api/trpc";
+import { createPrismaClient } from "../../server/db/client";
+import { ROLES, hasRole, type Role } from "../../server/auth/roles";
+
+const db = createPrismaClient(process.env.DATABASE_URL);
+const tag = `authz-${Date.now().toString(36)}`;
+
+interface Fixture {
+  workspaceId: string;
+  otherWorkspaceId: string;
+  datasetId: string;
+  users: Record<Role | "outsider", string>;
+}
+let fx: Fixture;
+
+/** Expected access of every procedure, and a valid-shaped input for it. */
+const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => unknown }> = {
+  "account.me": { access: "authenticated", input: () => undefined },
+  "account.revokeMySessions": { access: "authenticated", input: () => undefined },
+  "account.changePassword": { access: "authenticated", input: () => ({ current: "not-the-password", next: "new-password-123" }) },
+  "account.invitation": { access: "public", input: () => ({ token: "no-such-token-000" }) },
+  "account.acceptInvitation": { access: "authenticated", input: () => ({ token: "no-such-token-000" }) },
+  "workspace.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "workspace.rename": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, name: `Renamed ${tag}` }) },
+  "workspace.auditLog": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "members.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "members.invitations": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "members.invite": { access: "admin", input: (f, n) => ({ workspaceId: f.workspaceId, email: `inv${n}-${tag}@example.test`, role: "viewer" }) },
+  "members.revokeInvitation": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, invitationId: "missing" }) },
+  "members.changeRole": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, userId: "missing", role: "viewer" }) },
+  "members.remove": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, userId: "missing" }) },
+  "members.revokeSessions": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, userId: "missing" }) },
+  "datasets.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "datasets.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
+  "datasets.create": { access: "curator", input: (f, n) => ({ workspaceId: f.workspaceId, name: `ds-${n}-${tag}` }) },
+  "tasks.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "tasks.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, taskId: "missing" }) },
+  "tasks.latestForDataset": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, kind: "recount-tokens", datasetId: f.datasetId }) },
+  "tasks.cancel": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, taskId: "missing" }) },
+  "tasks.recountTokens": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
+};
+
+type AnyProcedure = { _def: { meta?: { access?: Access }; type: "query" | "mutation" | "subscription" } };
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+
+async function call(userId: string | null, path: string, input: unknown): Promise<string> {
+  const caller = createCaller({ db, user: userId ? { id: userId } : null }) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+  const [ns, name] = path.split(".") as [string, string];
+  try {
+    await caller[ns]![name]!(input);
+    return "OK";
+  } catch (e) {
+    if (e instanceof TRPCError) return e.code;
+    throw e;
+  }
+}
+
+beforeAll(async () => {
+  const mk = (who: string) => db.user.create({ data: { email: `${who}-${tag}@example.test`, name: who } });
+  const [admin, curator, reviewer, viewer, outsider] = await Promise.all(["admin", "curator", "reviewer", "viewer", "outsider"].map(mk));
+  const ws = await db.workspace.create({ data: { name: `A ${tag}`, slug: `a-${tag}` } });
+  const other = await db.workspace.create({ data: { name: `B ${tag}`, slug: `b-${tag}` } });
+  const users = { admin: admin!.id, curator: curator!.id, reviewer: reviewer!.id, viewer: viewer!.id, outsider: outsider!.id };
+  for (const role of ROLES) await db.membership.create({ data: { workspaceId: ws.id, userId: users[role], role } });
+  // The outsider is an admin — of another workspace.
+  await db.membership.create({ data: { workspaceId: other.id, userId: users.outsider, role: "admin" } });
+  const ds = await db.dataset.create({ data: { workspaceId: ws.id, name: `fixture-${tag}` } });
+  fx = { workspaceId: ws.id, otherWorkspaceId: other.id, datasetId: ds.id, users };
+});
+
+afterAll(async () => {
+  await db.workspace.deleteMany({ where: { slug: { in: [`a-${tag}`, `b-${tag}`] } } });
+  await db.user.deleteMany({ where: { email: { endsWith: `-${tag}@example.test` } } });
+  await db.$disconnect();
+});
+
+describe("authorization matrix", () => {
+  it("has a rule for every procedure, matching its declared access", () => {
+    const paths = Object.keys(procedures).sort();
+    expect(paths.filter((p) => !(p in RULES)), "procedures without a rule in RULES").toEqual([]);
+    expect(Object.keys(RULES).filter((p) => !(p in procedures)), "rules for procedures that no longer exist").toEqual([]);
+    for (const p of paths) expect(procedures[p]!._def.meta?.access, p).toBe(RULES[p]!.access);
+  });
+
+  let n = 0;
+  for (const [path, rule] of Object.entries(RULES)) {
+    it(`${path} (${rule.access})`, async () => {
+      const input = () => rule.input(fx, n++);
+      const anon = await call(null, path, input());
+      if (rule.access === "public") expect(anon).not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
+      else expect(anon, "anonymous").toBe("UNAUTHORIZED");
+
+      if (rule.access === "public" || rule.access === "authenticated") {
+        for (const who of [...ROLES, "outsider"] as const) {
+          expect(await call(fx.users[who], path, input()), who).not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
+        }
+        return;
+      }
+      const required = rule.access;
+      for (const role of ROLES) {
+        const code = await call(fx.users[role], path, input());
+        if (hasRole(role, required)) expect(code, `${role} should pass`).not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
+        else expect(code, `${role} should be refused`).toBe("FORBIDDEN");
+      }
+      // A member (even admin) of workspace B cannot touch workspace A.
+      expect(await call(fx.users.outsider, path, input()), "outsider").toBe("FORBIDDEN");
+    });
+  }
+
+  it("a viewer cannot mutate and workspace A's data is invisible from B", async () => {
+    expect(await call(fx.users.viewer, "datasets.create", { workspaceId: fx.workspaceId, name: `nope-${tag}` })).toBe("FORBIDDEN");
+    expect(await db.dataset.count({ where: { name: `nope-${tag}` } })).toBe(0);
+    const asOutsider = createCaller({ db, user: { id: fx.users.outsider } });
+    const listB = await asOutsider.datasets.list({ workspaceId: fx.otherWorkspaceId });
+    expect(listB.map((d) => d.id)).not.toContain(fx.datasetId);
+    await expect(asOutsider.datasets.get({ workspaceId: fx.otherWorkspaceId, datasetId: fx.datasetId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
