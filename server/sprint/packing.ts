@@ -1,0 +1,367 @@
+/**
+ * Packing steps into stages and building the curated trajectory — curation steps 3–4 of the SPRINT
+ * method (../shared/notes/sprint-method.md §2). Pure functions, no I/O.
+ *
+ * Stage assignment (the paper's σ): σ(S) = 1 for a step without parents, otherwise
+ * σ(S) = max over parents p of (σ(p) + 1 if p has an execution, else σ(p)) — a step may share a
+ * stage with a plan-only parent. A stage's plan is its steps' plans in original order; its
+ * executions are its steps that have one, numbered in that order.
+ */
+import { formatBasedOn } from "./format";
+import { trajectoryMetrics, type TrajectoryMetrics } from "./metrics";
+import {
+  foldShortExecutions,
+  isPlanOnly,
+  parentsOf,
+  promptTextOf,
+  topologicalOrder,
+  validateDag,
+  validateSteps,
+  type Dag,
+  type Step,
+  type StepIssue,
+  type StepIssueCode,
+} from "./steps";
+import type { ExecRef, FinalAnswer, PlanChunk, Round, Tokenizer, Trajectory } from "./types";
+
+/** One stage (round) of a packing. */
+export interface Stage {
+  /** 1-based stage number (= round p of the trajectory). */
+  index: number;
+  /** Its steps in original order. */
+  stepIds: number[];
+  /** Its steps that have an execution, in original order (= prompt order k = 1, 2, …). */
+  executedStepIds: number[];
+}
+
+/** The result of {@link packStages}. */
+export interface Packing {
+  /** σ of every step, by id. */
+  stageOf: Record<number, number>;
+  /** Stages 1..n in order; none is empty (σ takes every value from 1 to its maximum). */
+  stages: Stage[];
+  /** `execution_p.k` of every executed step, by id. */
+  execRefOf: Record<number, ExecRef>;
+  stepCount: number;
+  executedStepCount: number;
+  stageCount: number;
+}
+
+/** Issue codes that make σ undefined; {@link packStages} throws {@link InvalidDagError} on them. */
+const BLOCKING: ReadonlySet<StepIssueCode> = new Set<StepIssueCode>([
+  "bad-step-id",
+  "duplicate-step-id",
+  "bad-dag-entry",
+  "unknown-parent",
+  "self-edge",
+  "cycle",
+]);
+
+/** Thrown by packing when the steps/DAG cannot be packed; `issues` says exactly why. */
+export class InvalidDagError extends Error {
+  readonly issues: StepIssue[];
+  constructor(issues: StepIssue[]) {
+    super(`cannot pack steps: ${issues.map((i) => i.message).join("; ")}`);
+    this.name = "InvalidDagError";
+    this.issues = issues;
+  }
+}
+
+/**
+ * σ for every step (see the module comment), computed in topological order, so it is also defined
+ * for hand-edited DAGs whose parents come later than their children (which the paper rejects:
+ * check that with `validateSteps`). Throws {@link InvalidDagError} on duplicate or invalid ids,
+ * unknown parents, self edges and cycles.
+ */
+export function assignStages(steps: readonly Step[], dag: Dag): Record<number, number> {
+  const blocking = validateDag(steps, dag).filter((i) => BLOCKING.has(i.code));
+  if (blocking.length > 0) throw new InvalidDagError(blocking);
+  const order = topologicalOrder(steps, dag);
+  if (order === null) throw new InvalidDagError([]); // unreachable: cycles are reported above
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const sigma: Record<number, number> = {};
+  for (const id of order) {
+    let stage = 1;
+    for (const p of new Set(parentsOf(dag, id))) {
+      const parent = byId.get(p) as Step;
+      const sp = sigma[p] as number;
+      stage = Math.max(stage, isPlanOnly(parent) ? sp : sp + 1);
+    }
+    sigma[id] = stage;
+  }
+  return sigma;
+}
+
+/** Packs steps into stages with the paper's σ. Throws {@link InvalidDagError} like {@link assignStages}. */
+export function packStages(steps: readonly Step[], dag: Dag): Packing {
+  const stageOf = assignStages(steps, dag);
+  const count = steps.reduce((m, s) => Math.max(m, stageOf[s.id] ?? 0), 0);
+  const stages: Stage[] = Array.from({ length: count }, (_, i) => ({ index: i + 1, stepIds: [], executedStepIds: [] }));
+  const execRefOf: Record<number, ExecRef> = {};
+  for (const step of steps) {
+    const stage = stages[(stageOf[step.id] as number) - 1] as Stage;
+    stage.stepIds.push(step.id);
+    if (!isPlanOnly(step)) {
+      stage.executedStepIds.push(step.id);
+      execRefOf[step.id] = { round: stage.index, index: stage.executedStepIds.length };
+    }
+  }
+  const executedStepCount = stages.reduce((n, s) => n + s.executedStepIds.length, 0);
+  return { stageOf, stages, execRefOf, stepCount: steps.length, executedStepCount, stageCount: count };
+}
+
+/** Options of {@link buildTrajectory}. */
+export interface BuildOptions {
+  question?: string;
+  /** The final answer: text (becomes a `<Final_answer>` block) or a full {@link FinalAnswer}. */
+  finalAnswer?: string | FinalAnswer;
+}
+
+/**
+ * Builds the curated SPRINT trajectory: one round per stage.
+ *
+ * Within a stage, steps are taken in original order. Each executed step ends a chunk with its prompt
+ * (`promptTextOf`: prompt, else description); plan-only steps contribute their plan text to the
+ * chunk that follows (or to a prompt-less chunk at the end of the plan, or before a separator).
+ * A `-----` separator (`separatorBefore`) precedes a step that was not adjacent, in original order,
+ * to the previous step of its stage. A `Based on execution_x.y, …:` line (format.ts's
+ * `formatBasedOn`) precedes a step whose executed parents — as references to their executions —
+ * are non-empty and differ from the previous step's in the stage. Executions are numbered in prompt
+ * order; a stage without executed steps gets `executions: []` ("No prompt to execute.").
+ * Texts are trimmed. Comments are not part of the trajectory (the paper builds plans from plan text).
+ */
+export function buildTrajectory(steps: readonly Step[], dag: Dag, opts: BuildOptions = {}): Trajectory {
+  const packing = packStages(steps, dag);
+  const position = new Map(steps.map((s, i) => [s.id, i]));
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const rounds: Round[] = packing.stages.map((stage) => {
+    const chunks: PlanChunk[] = [];
+    const executions: Round["executions"] = [];
+    let pending: { separatorBefore: boolean; parts: string[] } | null = null;
+    let prevPos: number | undefined;
+    let prevRefs = "";
+    for (const id of stage.stepIds) {
+      const step = byId.get(id) as Step;
+      const pos = position.get(id) as number;
+      const separator = prevPos !== undefined && pos !== prevPos + 1;
+      const refs = executedParentRefs(step, dag, packing);
+      const refsKey = refs.map((r) => `${r.round}.${r.index}`).join(",");
+      const basedOn = refs.length > 0 && refsKey !== prevRefs ? formatBasedOn(refs) : "";
+      prevRefs = refsKey;
+      prevPos = pos;
+      if (separator && pending !== null) {
+        if (pending.parts.length > 0) chunks.push({ separatorBefore: pending.separatorBefore, text: pending.parts.join("\n") });
+        pending = null;
+      }
+      pending ??= { separatorBefore: separator, parts: [] };
+      for (const part of [basedOn, step.plan.trim()]) if (part !== "") pending.parts.push(part);
+      if (!isPlanOnly(step)) {
+        const ref = packing.execRefOf[id] as ExecRef;
+        chunks.push({
+          separatorBefore: pending.separatorBefore,
+          text: pending.parts.join("\n"),
+          prompt: { index: ref.index, text: promptTextOf(step) },
+        });
+        executions.push({ index: ref.index, text: (step.execution ?? "").trim() });
+        pending = null;
+      }
+    }
+    if (pending !== null && pending.parts.length > 0) {
+      chunks.push({ separatorBefore: pending.separatorBefore, text: pending.parts.join("\n") });
+    }
+    return { index: stage.index, chunks, executions };
+  });
+  const trajectory: Trajectory = { rounds };
+  if (opts.question !== undefined) trajectory.question = opts.question;
+  if (opts.finalAnswer !== undefined) {
+    trajectory.finalAnswer =
+      typeof opts.finalAnswer === "string" ? { text: opts.finalAnswer.trim(), style: "tag" } : opts.finalAnswer;
+  }
+  return trajectory;
+}
+
+/** References to the executions of a step's executed immediate parents, sorted by (round, index). */
+export function executedParentRefs(step: Step, dag: Dag, packing: Packing): ExecRef[] {
+  const refs: ExecRef[] = [];
+  for (const p of new Set(parentsOf(dag, step.id))) {
+    const ref = packing.execRefOf[p]; // only executed steps have one
+    if (ref) refs.push(ref);
+  }
+  return refs.sort((a, b) => a.round - b.round || a.index - b.index);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+// ---------------------------------------------------------------------------------------------
+
+/** `paper`: steps ÷ stages. `code` (the authors' code): steps with an execution ÷ stages. */
+export type RatioVariant = "paper" | "code";
+
+/** Filter thresholds; defaults are the paper's. */
+export interface FilterOptions {
+  /** Drop trajectories with more stages than this (default 11). */
+  maxStages?: number;
+  /** Drop trajectories whose parallelization ratio is below this (default 1.5). */
+  minParallelRatio?: number;
+  /** Which ratio (default "paper"). */
+  ratioVariant?: RatioVariant;
+}
+
+/** The paper's thresholds. */
+export const DEFAULT_FILTERS: Required<FilterOptions> = { maxStages: 11, minParallelRatio: 1.5, ratioVariant: "paper" };
+
+export type FilterReasonCode = "no-stages" | "too-many-stages" | "low-parallel-ratio";
+
+/** Why a trajectory was dropped. */
+export interface FilterReason {
+  code: FilterReasonCode;
+  message: string;
+}
+
+/** The outcome of {@link applyFilters}: never a silent drop. */
+export interface FilterResult {
+  kept: boolean;
+  reasons: FilterReason[];
+  stageCount: number;
+  /** The parallelization ratio of the chosen variant (0 with no stages). */
+  ratio: number;
+  ratioVariant: RatioVariant;
+}
+
+/**
+ * The parallelization ratio of a packing (either variant) or of trajectory metrics. A trajectory
+ * shows only executed steps (plan-only steps are merged into plans), so for metrics both variants
+ * use prompts ÷ stages, which is the code variant and a lower bound of the paper variant.
+ */
+export function parallelRatio(input: Packing | TrajectoryMetrics, variant: RatioVariant = "paper"): number {
+  const { stageCount, steps } = ratioInputs(input, variant);
+  return stageCount === 0 ? 0 : steps / stageCount;
+}
+
+function ratioInputs(input: Packing | TrajectoryMetrics, variant: RatioVariant): { stageCount: number; steps: number } {
+  if ("stages" in input) {
+    return { stageCount: input.stageCount, steps: variant === "paper" ? input.stepCount : input.executedStepCount };
+  }
+  return { stageCount: input.stageCount, steps: input.promptCount };
+}
+
+/**
+ * The paper's filters: drop more than `maxStages` stages (default 11) and a parallelization ratio
+ * below `minParallelRatio` (default 1.5, `ratioVariant` "paper" = steps ÷ stages or "code" =
+ * steps-with-execution ÷ stages). Accepts a {@link Packing} or {@link TrajectoryMetrics} (see
+ * {@link parallelRatio} for what the ratio means there). Every failed check is listed.
+ */
+export function applyFilters(input: Packing | TrajectoryMetrics, opts: FilterOptions = {}): FilterResult {
+  const { maxStages, minParallelRatio, ratioVariant } = { ...DEFAULT_FILTERS, ...opts };
+  const { stageCount } = ratioInputs(input, ratioVariant);
+  const ratio = parallelRatio(input, ratioVariant);
+  const reasons: FilterReason[] = [];
+  if (stageCount === 0) {
+    reasons.push({ code: "no-stages", message: "no stages: the trajectory has no steps" });
+  } else {
+    if (stageCount > maxStages) {
+      reasons.push({ code: "too-many-stages", message: `${stageCount} stages exceed the maximum of ${maxStages}` });
+    }
+    if (ratio < minParallelRatio) {
+      const what = ratioVariant === "paper" ? "steps" : "executed steps";
+      reasons.push({
+        code: "low-parallel-ratio",
+        message: `parallelization ratio ${formatRatio(ratio)} (${what} ÷ stages, ${ratioVariant} variant) is below ${minParallelRatio}`,
+      });
+    }
+  }
+  return { kept: reasons.length === 0, reasons, stageCount, ratio, ratioVariant };
+}
+
+function formatRatio(r: number): string {
+  return Number.isInteger(r) ? String(r) : r.toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Critical path and packing efficiency
+// ---------------------------------------------------------------------------------------------
+
+/** How far a stage packing is from the DAG's lower bound, in tokens. */
+export interface PackingReport {
+  /** The DAG's critical path in tokens (metrics.ts `criticalPathTokens`). */
+  criticalPathTokens: number;
+  criticalPath: number[];
+  /** Sequential tokens of the packed trajectory's rounds (no question, no final answer). */
+  sequentialTokens: number;
+  /** sequentialTokens ÷ criticalPathTokens: 1.0 = optimal, larger = farther from the bound; null if the bound is 0. */
+  packingEfficiency: number | null;
+}
+
+/**
+ * Packs the steps, measures the packed rounds' sequential tokens and compares them with the DAG's
+ * critical path (a lower bound on the sequential tokens of any schedule that respects the DAG).
+ */
+export function packingReport(steps: readonly Step[], dag: Dag, tokenizer: Tokenizer): PackingReport {
+  const m = trajectoryMetrics(buildTrajectory(steps, dag), tokenizer, { steps, dag });
+  return {
+    criticalPathTokens: m.criticalPathTokens ?? 0,
+    criticalPath: m.criticalPath ?? [],
+    sequentialTokens: m.sequentialTokens - m.finalAnswerTokens,
+    packingEfficiency: m.packingEfficiency ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole of curation steps 2–4 for one trace
+// ---------------------------------------------------------------------------------------------
+
+/** Options of {@link curate}. */
+export interface CurateOptions extends FilterOptions, BuildOptions {
+  /** Fold executions shorter than this many lines into their plans (default 3, the paper); false to skip. */
+  foldMinLines?: number | false;
+  /** Number of source lines, for the line-coverage checks. */
+  lineCount?: number;
+}
+
+/** A reason a trace was dropped: a validation error or a failed filter. */
+export interface CurationReason {
+  code: StepIssueCode | FilterReasonCode;
+  message: string;
+}
+
+/** The outcome of {@link curate}. */
+export interface CurationResult {
+  kept: boolean;
+  /** Why it was dropped (empty when kept): every validation error, then every failed filter. */
+  reasons: CurationReason[];
+  /** All validation findings, warnings included. */
+  issues: StepIssue[];
+  /** The steps after folding. */
+  steps: Step[];
+  /** Present when the steps could be packed. */
+  packing?: Packing;
+  filter?: FilterResult;
+  /** Present when kept. */
+  trajectory?: Trajectory;
+}
+
+/**
+ * Curation steps 2–4 for one trace: fold short executions, validate (any error drops the trace —
+ * including the paper's parent-earlier rule), pack, filter, and build the trajectory. Never throws
+ * for bad input and never drops silently.
+ */
+export function curate(steps: readonly Step[], dag: Dag, opts: CurateOptions = {}): CurationResult {
+  const minLines = opts.foldMinLines ?? 3;
+  const folded = minLines === false ? [...steps] : foldShortExecutions(steps, minLines);
+  const issues = validateSteps(folded, dag, opts.lineCount === undefined ? {} : { lineCount: opts.lineCount });
+  const reasons: CurationReason[] = issues
+    .filter((i) => i.severity === "error")
+    .map((i) => ({ code: i.code, message: i.message }));
+  if (reasons.length > 0) return { kept: false, reasons, issues, steps: folded };
+  const packing = packStages(folded, dag);
+  const filter = applyFilters(packing, opts);
+  reasons.push(...filter.reasons);
+  const result: CurationResult = { kept: reasons.length === 0, reasons, issues, steps: folded, packing, filter };
+  if (result.kept) {
+    const build: BuildOptions = {};
+    if (opts.question !== undefined) build.question = opts.question;
+    if (opts.finalAnswer !== undefined) build.finalAnswer = opts.finalAnswer;
+    result.trajectory = buildTrajectory(folded, dag, build);
+  }
+  return result;
+}
