@@ -87,7 +87,7 @@ test("wrong password is refused with a clear message", async ({ page }) => {
   await page.getByLabel("Email").fill("nobody@example.test");
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("Wrong email or password.");
 });
 
 test("health reports the database mode and queue", async ({ request }) => {

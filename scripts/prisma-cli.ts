@@ -77,13 +77,32 @@ export function migrateDeploy(opts: MigrateOptions): Promise<string> {
   return prisma6(["migrate", "deploy"], opts);
 }
 
-/** Creates a new migration from schema changes (developers). Deploys pending ones first (6.19 requires it). */
-export async function migrateDev(opts: MigrateOptions & { name?: string; createOnly?: boolean }): Promise<string> {
+/**
+ * Creates a migration from schema changes, non-interactively (the 6.19 `migrate dev` refuses to run without a
+ * TTY whenever it wants a confirmation): applies pending migrations, diffs the migration history (replayed on a
+ * shadow database) against prisma/schema.prisma, writes prisma/migrations/<timestamp>_<name>/migration.sql and
+ * applies it. Returns the new folder, or null when the schema is already in sync.
+ */
+export async function migrateDev(opts: MigrateOptions & { name?: string; createOnly?: boolean }): Promise<string | null> {
   await migrateDeploy(opts);
-  const args = ["migrate", "dev", "--skip-generate"];
-  if (opts.name) args.push("--name", opts.name);
-  if (opts.createOnly) args.push("--create-only");
-  return prisma6(args, opts);
+  const schema = writePrisma6Schema();
+  const sql = await prisma6(
+    ["migrate", "diff", "--from-migrations", path.join(ROOT, "prisma/migrations"), "--to-schema-datamodel", schema, "--script"],
+    { ...opts, quiet: true },
+  );
+  const body = sql.split("\n").filter((l) => !/^(Loaded Prisma config|Prisma config detected|Prisma schema loaded|Datasource "db"|WARNING|- url|The values from|We recommend)/.test(l)).join("\n").trim();
+  if (!body || body === "-- This is an empty migration.") {
+    if (!opts.quiet) console.log("Already in sync: no schema change.");
+    return null;
+  }
+  const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  const name = (opts.name ?? "change").toLowerCase().replace(/[^a-z0-9_]+/g, "_");
+  const dir = path.join(ROOT, "prisma/migrations", `${stamp}_${name}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "migration.sql"), `${body}\n`);
+  if (!opts.quiet) console.log(`Created ${path.relative(ROOT, dir)}/migration.sql`);
+  if (!opts.createOnly) await migrateDeploy(opts);
+  return dir;
 }
 
 export function migrateStatus(opts: MigrateOptions): Promise<string> {

@@ -79,6 +79,13 @@ export const authConfig: NextAuthConfig = {
   adapter: PrismaAdapter(prisma as never),
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   trustHost: true,
+  logger: {
+    // A wrong password is an expected outcome (recorded as an audit event), not a server error.
+    error(error) {
+      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
+      console.error("[auth]", error);
+    },
+  },
   pages: { signIn: "/sign-in", error: "/sign-in" },
   providers: providers(),
   events: {
