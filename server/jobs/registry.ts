@@ -1,0 +1,88 @@
+/**
+ * The job-handler registry: every job kind the queue accepts and the worker runs. Built-in kinds are
+ * registered when this module loads; tests (and later features) add theirs with {@link registerJob}.
+ *
+ * A kind must be registered in the process that enqueues it (input validation) and in the worker process
+ * (handling). Both import this module, so built-ins are always present.
+ */
+import { z } from "zod";
+import { recountTokensJob } from "./handlers/recount-tokens";
+import {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_SECONDS,
+  JobInputError,
+  UnknownJobKindError,
+  type JobContext,
+  type JobDefinition,
+  type JobResult,
+  type RetryPolicy,
+} from "./job";
+
+/** A registered kind with its types erased: `run` validates the input, then calls the typed handler. */
+export interface RegisteredJob {
+  readonly kind: string;
+  readonly retry: RetryPolicy;
+  readonly timeoutSeconds: number;
+  /** Validates `input` with the kind's schema; throws {@link JobInputError}. Returns the parsed input. */
+  parseInput(input: unknown): unknown;
+  /** Validates the input, then runs the handler. */
+  run(ctx: Omit<JobContext<unknown>, "input">, rawInput: unknown): Promise<JobResult>;
+}
+
+const globalRegistry = globalThis as unknown as { __sprintJobRegistry?: Map<string, RegisteredJob> };
+const registry: Map<string, RegisteredJob> = (globalRegistry.__sprintJobRegistry ??= new Map());
+
+/** A readable one-line summary of Zod issues ("datasetId: Invalid input: expected string, received undefined"). */
+export function summarizeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? `${i.path.map(String).join(".")}: ` : ""}${i.message}`)
+    .join("; ");
+}
+
+function erase<S extends z.ZodType>(def: JobDefinition<S>): RegisteredJob {
+  const parseInput = (input: unknown): z.output<S> => {
+    const r = def.input.safeParse(input);
+    if (!r.success) throw new JobInputError(def.kind, r.error.issues, summarizeIssues(r.error));
+    return r.data;
+  };
+  return {
+    kind: def.kind,
+    retry: def.retry ?? DEFAULT_RETRY,
+    timeoutSeconds: def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    parseInput,
+    run: (ctx, rawInput) => def.handler({ ...ctx, input: parseInput(rawInput) }),
+  };
+}
+
+/**
+ * Registers a job kind. Registering the same kind again replaces it (hot reload, tests); two different
+ * definitions with one name in production code would be a bug.
+ */
+export function registerJob<S extends z.ZodType>(def: JobDefinition<S>): void {
+  registry.set(def.kind, erase(def));
+}
+
+/** The registered kind, or undefined. */
+export function findJob(kind: string): RegisteredJob | undefined {
+  return registry.get(kind);
+}
+
+/** The registered kind; throws {@link UnknownJobKindError}. */
+export function getJob(kind: string): RegisteredJob {
+  const job = registry.get(kind);
+  if (!job) throw new UnknownJobKindError(kind);
+  return job;
+}
+
+/** Names of all registered kinds. */
+export function listJobKinds(): string[] {
+  return [...registry.keys()];
+}
+
+/** The dead-letter queue of a kind: jobs that failed their last attempt land there (kept for inspection). */
+export function deadLetterQueue(kind: string): string {
+  return `${kind}__dead`;
+}
+
+// Built-in kinds.
+registerJob(recountTokensJob);
