@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "./workspace-context";
@@ -55,7 +56,7 @@ export function DatasetsPanel() {
               {datasets.data.map((d) => (
                 <tr key={d.id} className="border-t border-zinc-100 align-top" data-testid={`dataset-${d.name}`}>
                   <td className="px-4 py-3">
-                    <div className="font-medium">{d.name}</div>
+                    <Link className="font-medium text-brand-700 hover:underline" href={`/w/${ws.slug}/studio/${d.id}`}>{d.name}</Link>
                     {d.description && <div className="text-xs text-zinc-500">{d.description}</div>}
                   </td>
                   <td className="px-4 py-3 text-right tabular-nums">{nf.format(d.traceCount)}</td>

@@ -18,6 +18,44 @@ export interface SeedResult {
   workspaceSlug?: string;
 }
 
+/** Curates the demo dataset in-process with the offline heuristic backend (a finished run, as if queued). */
+async function curateSeedDataset(db: PrismaClient, datasetId: string, userId: string) {
+  const { pipelineConfigSchema } = await import("./curation/config");
+  const { curateTrace } = await import("./curation/curate-trace");
+  const { heuristicBackend } = await import("./curation/heuristic");
+  const { approxTokenizer } = await import("./sprint/tokenizer");
+  const config = pipelineConfigSchema.parse({ backend: "heuristic", tokenizer: "approx" });
+  const traces = await db.trace.findMany({ where: { datasetId }, orderBy: { id: "asc" } });
+  const started = new Date();
+  const run = await db.curationRun.create({
+    data: { datasetId, createdById: userId, config, configVersion: config.version, total: traces.length, status: "running", startedAt: started },
+  });
+  const counts = { kept: 0, filtered: 0, failed: 0 };
+  for (const t of traces) {
+    const o = await curateTrace(t, heuristicBackend, config, approxTokenizer);
+    counts[o.status]++;
+    const common = { datasetId, traceId: t.id, runId: run.id, curationStatus: o.status, reason: o.reason };
+    if (o.status === "failed") {
+      await db.curatedTrajectory.create({ data: { ...common, steps: [], dagEdges: {}, stages: {}, metrics: { lineCount: o.lineCount } } });
+    } else {
+      await db.curatedTrajectory.create({
+        data: {
+          ...common,
+          steps: o.steps as unknown as object[],
+          dagEdges: o.dag as unknown as object,
+          stages: o.stages,
+          text: o.text,
+          metrics: { ...(o.metrics ?? {}), lineCount: o.lineCount } as object,
+          sequentialTokens: o.metrics?.sequentialTokens ?? null,
+          totalTokens: o.metrics?.totalTokens ?? null,
+          stageCount: o.metrics?.stageCount ?? null,
+        },
+      });
+    }
+  }
+  await db.curationRun.update({ where: { id: run.id }, data: { status: "succeeded", finishedAt: new Date(), ...counts } });
+}
+
 export async function seedDemo(db: PrismaClient, opts: { password?: string } = {}): Promise<SeedResult> {
   if ((await db.user.count()) > 0) return { created: false };
   const password = opts.password || DEFAULT_DEMO_PASSWORD;
@@ -51,6 +89,7 @@ export async function seedDemo(db: PrismaClient, opts: { password?: string } = {
       contentHash: crypto.createHash("sha256").update(`${r.question}\n${r.reasoning}`).digest("hex"),
     })),
   });
+  await curateSeedDataset(db, dataset.id, user.id);
   await db.auditEvent.create({ data: { workspaceId: ws.id, actorId: user.id, action: "seed.demo", targetType: "workspace", targetId: ws.id } });
   return { created: true, email: DEMO_EMAIL, password, workspaceSlug: ws.slug };
 }

@@ -4,6 +4,9 @@ import { workspaceRouter } from "./routers/workspace";
 import { membersRouter } from "./routers/members";
 import { datasetsRouter } from "./routers/datasets";
 import { tasksRouter } from "./routers/tasks";
+import { curationRouter } from "./routers/curation";
+import { tracesRouter } from "./routers/traces";
+import { snapshotsRouter } from "./routers/snapshots";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -11,6 +14,9 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   datasets: datasetsRouter,
   tasks: tasksRouter,
+  curation: curationRouter,
+  traces: tracesRouter,
+  snapshots: snapshotsRouter,
 });
 
 export type AppRouter = typeof appRouter;

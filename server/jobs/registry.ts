@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { recountTokensJob } from "./handlers/recount-tokens";
+import { curationRunJob } from "./handlers/curation-run";
 import {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_SECONDS,
@@ -86,3 +87,4 @@ export function deadLetterQueue(kind: string): string {
 
 // Built-in kinds.
 registerJob(recountTokensJob);
+registerJob(curationRunJob);

@@ -49,6 +49,14 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "tasks.latestForDataset": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, kind: "recount-tokens", datasetId: f.datasetId }) },
   "tasks.cancel": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, taskId: "missing" }) },
   "tasks.recountTokens": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
+  "curation.start": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
+  "curation.runs": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
+  "curation.run": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
+  "curation.cancel": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
+  "traces.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
+  "traces.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, traceId: "missing" }) },
+  "snapshots.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
+  "snapshots.create": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
 };
 
 type AnyProcedure = { _def: { meta?: { access?: Access }; type: "query" | "mutation" | "subscription" } };

@@ -1,0 +1,150 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { useWorkspace } from "../workspace-context";
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const ACTIVE = new Set(["queued", "running"]);
+
+/** Start a curation run and follow the latest one: progress, counts, throughput, reduction histogram. */
+export function RunPanel({ datasetId, traceCount, onProgress }: { datasetId: string; traceCount: number; onProgress?: () => void }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const runs = useQuery(trpc.curation.runs.queryOptions({ workspaceId: ws.id, datasetId }));
+  const latest = runs.data?.[0];
+  const summary = useQuery({
+    ...trpc.curation.run.queryOptions({ workspaceId: ws.id, runId: latest?.id ?? "" }),
+    enabled: !!latest,
+    refetchInterval: (q) => {
+      const s = q.state.data;
+      if (s && ACTIVE.has(s.status)) {
+        onProgress?.();
+        return 1000;
+      }
+      return false;
+    },
+  });
+  const [open, setOpen] = useState(false);
+  const [maxStages, setMaxStages] = useState(11);
+  const [minRatio, setMinRatio] = useState(1.5);
+  const [variant, setVariant] = useState<"paper" | "code">("paper");
+  const [concurrency, setConcurrency] = useState(4);
+  const [tokenizer, setTokenizer] = useState<"qwen" | "approx">("qwen");
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.curation.runs.queryKey() });
+  const start = useMutation(trpc.curation.start.mutationOptions({ onSuccess: () => { setOpen(false); void refresh(); } }));
+  const cancel = useMutation(trpc.curation.cancel.mutationOptions({ onSuccess: () => { void refresh(); void summary.refetch(); } }));
+  const s = summary.data;
+  const canCurate = ws.can("curator");
+
+  return (
+    <section className="card p-4" data-testid="run-panel">
+      <div className="flex items-center justify-between">
+        <h2 className="text-sm font-semibold">Curation</h2>
+        <button className="btn-primary" disabled={!canCurate || traceCount === 0} onClick={() => setOpen((v) => !v)}>
+          Run curation
+        </button>
+      </div>
+      {open && (
+        <form
+          className="mt-3 grid grid-cols-2 gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-3 text-sm md:grid-cols-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            start.mutate({
+              workspaceId: ws.id,
+              datasetId,
+              config: { backend: "heuristic", concurrency, tokenizer, filters: { maxStages, minParallelRatio: minRatio, ratioVariant: variant } },
+            });
+          }}
+        >
+          <div>
+            <label className="label" htmlFor="backend">Backend</label>
+            <select id="backend" className="input" defaultValue="heuristic">
+              <option value="heuristic">Offline heuristic (no LLM)</option>
+              <option value="llm" disabled>LLM endpoint (add one in Settings)</option>
+            </select>
+          </div>
+          <div>
+            <label className="label" htmlFor="maxStages">Max stages</label>
+            <input id="maxStages" className="input" type="number" min={1} max={100} value={maxStages} onChange={(e) => setMaxStages(Number(e.target.value))} />
+          </div>
+          <div>
+            <label className="label" htmlFor="minRatio">Min parallelization ratio</label>
+            <input id="minRatio" className="input" type="number" step={0.1} min={0} value={minRatio} onChange={(e) => setMinRatio(Number(e.target.value))} />
+          </div>
+          <div>
+            <label className="label" htmlFor="variant">Ratio</label>
+            <select id="variant" className="input" value={variant} onChange={(e) => setVariant(e.target.value as "paper" | "code")}>
+              <option value="paper">paper: steps ÷ stages</option>
+              <option value="code">code: executed steps ÷ stages</option>
+            </select>
+          </div>
+          <div>
+            <label className="label" htmlFor="concurrency">Concurrency</label>
+            <input id="concurrency" className="input" type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} />
+          </div>
+          <div>
+            <label className="label" htmlFor="tokenizer">Tokenizer</label>
+            <select id="tokenizer" className="input" value={tokenizer} onChange={(e) => setTokenizer(e.target.value as "qwen" | "approx")}>
+              <option value="qwen">Qwen (exact)</option>
+              <option value="approx">Approximate (fast)</option>
+            </select>
+          </div>
+          <div className="col-span-full flex items-center gap-3">
+            <button className="btn-primary" type="submit" disabled={start.isPending}>Start run over {traceCount} traces</button>
+            {start.error && <span role="alert" className="text-red-600">{errorMessage(start.error)}</span>}
+          </div>
+        </form>
+      )}
+      {!latest && !runs.isLoading && <p className="mt-3 text-sm text-zinc-500">No curation run yet.</p>}
+      {s && (
+        <div className="mt-4 space-y-3 text-sm" data-testid="run-summary" data-status={s.status}>
+          <div className="flex items-center justify-between">
+            <span>
+              Run <code className="text-xs">{s.id.slice(-6)}</code> · <strong data-testid="run-status">{s.status}</strong> · {s.done}/{s.total} traces
+              {s.tracesPerSecond ? ` · ${s.tracesPerSecond.toFixed(1)} traces/s` : ""}
+            </span>
+            {ACTIVE.has(s.status) && canCurate && (
+              <button className="btn-secondary" onClick={() => cancel.mutate({ workspaceId: ws.id, runId: s.id })}>Cancel</button>
+            )}
+          </div>
+          <div className="h-2 w-full overflow-hidden rounded bg-zinc-200" role="progressbar" aria-label="Curation progress" aria-valuenow={Math.round(s.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+            <div className="h-full bg-brand-500 transition-all" style={{ width: pct(s.progress) }} />
+          </div>
+          <div className="flex flex-wrap gap-4" data-testid="run-counts">
+            <span className="text-green-700">kept {s.counts.kept}</span>
+            <span className="text-amber-700">filtered {s.counts.filtered}</span>
+            <span className="text-red-700">failed {s.counts.failed}</span>
+            <span className="text-zinc-500">pending {s.counts.pending + s.counts.running}</span>
+          </div>
+          {s.task?.error && <p className="text-red-600">{s.task.error}</p>}
+          <ReductionHistogram bins={s.histogram} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ReductionHistogram({ bins }: { bins: { from: number; to: number; count: number }[] }) {
+  const max = Math.max(1, ...bins.map((b) => b.count));
+  if (bins.every((b) => b.count === 0)) return null;
+  return (
+    <figure>
+      <figcaption className="mb-1 text-xs text-zinc-500">Predicted sequential-token reduction of kept trajectories</figcaption>
+      <div className="flex h-24 items-end gap-1">
+        {bins.map((b) => (
+          <div key={b.from} className="flex flex-1 flex-col items-center justify-end" title={`${pct(b.from)} to ${pct(b.to)}: ${b.count}`}>
+            <span className="text-[10px] text-zinc-500">{b.count || ""}</span>
+            <div className="w-full rounded-t bg-brand-500/80" style={{ height: `${(b.count / max) * 80}px` }} />
+          </div>
+        ))}
+      </div>
+      <div className="mt-0.5 flex gap-1 text-[10px] text-zinc-500">
+        {bins.map((b) => (
+          <span key={b.from} className="flex-1 text-center">{b.from < 0 ? "<0" : `${Math.round(b.from * 100)}`}</span>
+        ))}
+      </div>
+    </figure>
+  );
+}

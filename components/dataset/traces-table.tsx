@@ -1,0 +1,211 @@
+"use client";
+/**
+ * Server-paginated, virtualized trace table (TanStack Table for columns, TanStack Virtual for rows).
+ * Filters, search and sort run in the database; pages of 200 rows load as you scroll.
+ * Keyboard: j/k or ↓/↑ move the selection, Enter opens the trace, / focuses search.
+ */
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTRPC } from "@/lib/trpc";
+import { useWorkspace } from "../workspace-context";
+
+type Status = "uncurated" | "pending" | "running" | "kept" | "filtered" | "failed";
+type Sort = "created" | "tokens" | "stages" | "reduction" | "sequential";
+interface Row {
+  id: string;
+  externalId: string | null;
+  question: string;
+  reasoningTokens: number | null;
+  curationStatus: string | null;
+  reason: string | null;
+  stageCount: number | null;
+  sequentialTokens: number | null;
+  reduction: number | null;
+}
+
+const PAGE = 200;
+const nf = new Intl.NumberFormat("en");
+const STATUS_STYLE: Record<string, string> = {
+  kept: "bg-green-100 text-green-800",
+  filtered: "bg-amber-100 text-amber-800",
+  failed: "bg-red-100 text-red-800",
+  pending: "bg-zinc-100 text-zinc-700",
+  running: "bg-blue-100 text-blue-800",
+};
+
+const col = createColumnHelper<Row>();
+
+export function TracesTable({ datasetId, refreshKey }: { datasetId: string; refreshKey?: number }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [status, setStatus] = useState<Status | "">("");
+  const [search, setSearch] = useState("");
+  const [debounced, setDebounced] = useState("");
+  const [minStages, setMinStages] = useState("");
+  const [minReduction, setMinReduction] = useState("");
+  const [maxTokens, setMaxTokens] = useState("");
+  const [sort, setSort] = useState<Sort>("created");
+  const [dir, setDir] = useState<"asc" | "desc">("asc");
+  const [selected, setSelected] = useState(0);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(search), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  const filters = {
+    workspaceId: ws.id,
+    datasetId,
+    ...(status ? { status } : {}),
+    ...(debounced ? { search: debounced } : {}),
+    ...(minStages ? { minStages: Number(minStages) } : {}),
+    ...(minReduction ? { minReduction: Number(minReduction) / 100 } : {}),
+    ...(maxTokens ? { maxTokens: Number(maxTokens) } : {}),
+    sort,
+    dir,
+    limit: PAGE,
+  };
+  const query = useInfiniteQuery({
+    ...trpc.traces.list.infiniteQueryOptions(filters, {
+      initialCursor: 0,
+      getNextPageParam: (last, all) => {
+        const loaded = all.reduce((n, p) => n + p.rows.length, 0);
+        return loaded < last.total ? loaded : undefined;
+      },
+    }),
+    placeholderData: keepPreviousData,
+  });
+  useEffect(() => {
+    void query.refetch();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [refreshKey]);
+  const rows = useMemo(() => query.data?.pages.flatMap((p) => p.rows as Row[]) ?? [], [query.data]);
+  const total = query.data?.pages[0]?.total ?? 0;
+
+  const columns = useMemo(
+    () => [
+      col.accessor("question", {
+        header: "Question",
+        cell: (c) => <span className="line-clamp-2">{c.getValue()}</span>,
+      }),
+      col.accessor("reasoningTokens", { header: "Tokens", cell: (c) => (c.getValue() === null ? "—" : nf.format(c.getValue()!)) }),
+      col.accessor("curationStatus", {
+        header: "Status",
+        cell: (c) => {
+          const v = c.getValue();
+          return v ? (
+            <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_STYLE[v] ?? ""}`} title={c.row.original.reason ?? undefined}>{v}</span>
+          ) : (
+            <span className="text-xs text-zinc-400">uncurated</span>
+          );
+        },
+      }),
+      col.accessor("stageCount", { header: "Stages", cell: (c) => c.getValue() ?? "—" }),
+      col.accessor("sequentialTokens", { header: "Seq. tokens", cell: (c) => (c.getValue() === null ? "—" : nf.format(c.getValue()!)) }),
+      col.accessor("reduction", {
+        header: "Reduction",
+        cell: (c) => (c.getValue() === null ? "—" : `${Math.round(c.getValue()! * 100)}%`),
+      }),
+    ],
+    [],
+  );
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true, manualFiltering: true });
+
+  const parentRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => 52, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const lastItem = items[items.length - 1];
+  useEffect(() => {
+    if (lastItem && lastItem.index >= rows.length - 20 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
+  }, [lastItem, rows.length, query]);
+
+  const href = (id: string) => `/w/${ws.slug}/studio/${datasetId}/traces/${id}`;
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    if (e.key === "j" || e.key === "ArrowDown") {
+      e.preventDefault();
+      setSelected((i) => Math.min(rows.length - 1, i + 1));
+      virtualizer.scrollToIndex(Math.min(rows.length - 1, selected + 1));
+    } else if (e.key === "k" || e.key === "ArrowUp") {
+      e.preventDefault();
+      setSelected((i) => Math.max(0, i - 1));
+      virtualizer.scrollToIndex(Math.max(0, selected - 1));
+    } else if (e.key === "Enter" && rows[selected]) {
+      router.push(href(rows[selected].id));
+    } else if (e.key === "/") {
+      e.preventDefault();
+      searchRef.current?.focus();
+    }
+  };
+  const sortBy = (s: Sort) => {
+    if (sort === s) setDir((d) => (d === "asc" ? "desc" : "asc"));
+    else {
+      setSort(s);
+      setDir("desc");
+    }
+  };
+  const SORTABLE: Record<string, Sort> = { reasoningTokens: "tokens", stageCount: "stages", sequentialTokens: "sequential", reduction: "reduction" };
+  const grid = "grid grid-cols-[minmax(0,1fr)_80px_90px_64px_100px_84px] gap-3";
+
+  return (
+    <section className="card" data-testid="traces-table">
+      <div className="flex flex-wrap items-end gap-2 border-b border-zinc-200 p-3 text-sm">
+        <input ref={searchRef} className="input max-w-64" placeholder="Search question or text  ( / )" aria-label="Search traces" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <select aria-label="Status filter" className="input w-36" value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
+          <option value="">all statuses</option>
+          {(["uncurated", "pending", "running", "kept", "filtered", "failed"] as const).map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+        <input aria-label="Minimum stages" className="input w-28" type="number" min={0} placeholder="min stages" value={minStages} onChange={(e) => setMinStages(e.target.value)} />
+        <input aria-label="Minimum reduction %" className="input w-32" type="number" placeholder="min reduction %" value={minReduction} onChange={(e) => setMinReduction(e.target.value)} />
+        <input aria-label="Maximum tokens" className="input w-28" type="number" min={0} placeholder="max tokens" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
+        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total">{nf.format(total)} traces</span>
+      </div>
+      <div className={`${grid} border-b border-zinc-200 bg-zinc-50 px-3 py-2 text-xs font-medium text-zinc-500`} role="row">
+        {table.getHeaderGroups()[0]!.headers.map((h) => {
+          const s = SORTABLE[h.column.id];
+          return (
+            <div key={h.id} role="columnheader">
+              {s ? (
+                <button className="hover:text-zinc-900" onClick={() => sortBy(s)}>
+                  {flexRender(h.column.columnDef.header, h.getContext())} {sort === s ? (dir === "asc" ? "↑" : "↓") : ""}
+                </button>
+              ) : (
+                flexRender(h.column.columnDef.header, h.getContext())
+              )}
+            </div>
+          );
+        })}
+      </div>
+      <div ref={parentRef} tabIndex={0} onKeyDown={onKey} className="h-[560px] overflow-auto outline-none" aria-label="Traces (j/k to move, Enter to open)" role="grid">
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {items.map((vi) => {
+            const row = table.getRowModel().rows[vi.index];
+            if (!row) return null;
+            return (
+              <Link
+                key={row.id}
+                href={href(row.original.id)}
+                data-testid="trace-row"
+                role="row"
+                aria-selected={vi.index === selected}
+                onMouseEnter={() => setSelected(vi.index)}
+                className={`${grid} absolute left-0 right-0 items-center border-b border-zinc-100 px-3 text-sm ${vi.index === selected ? "bg-brand-50" : "hover:bg-zinc-50"}`}
+                style={{ top: vi.start, height: vi.size }}
+              >
+                {row.getVisibleCells().map((c) => (
+                  <div key={c.id} role="gridcell" className="min-w-0 tabular-nums">{flexRender(c.column.columnDef.cell, c.getContext())}</div>
+                ))}
+              </Link>
+            );
+          })}
+        </div>
+        {!query.isLoading && rows.length === 0 && <p className="p-6 text-center text-sm text-zinc-500">No traces match.</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+/**
+ * The final answer of a curated trajectory (paper §2.5): the last sentence of the reference solution that
+ * contains `\boxed{}`; else a boxed reference answer; else the last boxed sentence of the reasoning itself.
+ */
+import { splitSentences } from "../sprint/sequential";
+
+function lastBoxedSentence(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const sentences = splitSentences(text);
+  for (let i = sentences.length - 1; i >= 0; i--) {
+    const s = sentences[i]!.text.trim();
+    if (s.includes("\\boxed")) return s;
+  }
+  return undefined;
+}
+
+export function finalAnswerFor(trace: {
+  referenceSolution?: string | null;
+  referenceAnswer?: string | null;
+  reasoning?: string | null;
+}): string | undefined {
+  const fromSolution = lastBoxedSentence(trace.referenceSolution);
+  if (fromSolution) return fromSolution;
+  const answer = trace.referenceAnswer?.trim();
+  if (answer) return answer.includes("\\boxed") ? answer : `The answer is $\\boxed{${answer}}$.`;
+  return lastBoxedSentence(trace.reasoning);
+}

@@ -1,0 +1,48 @@
+/**
+ * The curation service's one small interface: a backend turns a sequential trace into steps (paper §2.1,
+ * step extraction) and a dependency DAG over them (§2.2). Packing, filters and the final answer are the
+ * pure core's (server/sprint/packing.ts `curate`). Two backends: the offline heuristic (default, no LLM)
+ * and an OpenAI-compatible chat LLM (the paper's prompts).
+ */
+import type { Step, Dag } from "../sprint/steps";
+
+/** A trace ready for curation: its reasoning already split into numbered lines (1-based in `lines[0]`). */
+export interface CurationInput {
+  traceId: string;
+  question: string;
+  /** The reasoning split into sentences/lines (server/sprint/sequential.ts `splitSentences`). */
+  lines: string[];
+  referenceSolution?: string | null;
+  referenceAnswer?: string | null;
+}
+
+export interface ExtractResult {
+  /** Steps with line ranges (planLines / executionLines / commentLines) into `lines`. */
+  steps: Step[];
+  /** Diagnostic notes (e.g. "model answer repaired"), shown in the run's per-trace log. */
+  notes?: string[];
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
+export interface DagResult {
+  dag: Dag;
+  notes?: string[];
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
+/** Thrown when a backend's answer cannot be used (malformed, refused); the run records it as a failure. */
+export class CurationBackendError extends Error {
+  constructor(
+    message: string,
+    readonly code: "malformed" | "http" | "timeout" | "refused" | "invalid",
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface CurationBackend {
+  readonly name: string;
+  extractSteps(input: CurationInput, signal?: AbortSignal): Promise<ExtractResult>;
+  buildDag(input: CurationInput, steps: Step[], signal?: AbortSignal): Promise<DagResult>;
+}
