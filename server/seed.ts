@@ -23,16 +23,23 @@ async function curateSeedDataset(db: PrismaClient, datasetId: string, userId: st
   const { pipelineConfigSchema } = await import("./curation/config");
   const { curateTrace } = await import("./curation/curate-trace");
   const { heuristicBackend } = await import("./curation/heuristic");
-  const { approxTokenizer } = await import("./sprint/tokenizer");
-  const config = pipelineConfigSchema.parse({ backend: "heuristic", tokenizer: "approx" });
+  const { loadQwenTokenizer } = await import("./sprint/tokenizer");
+  const { countReasoning } = await import("./jobs/handlers/recount-tokens");
+  const tokenizer = await loadQwenTokenizer();
+  const config = pipelineConfigSchema.parse({ backend: "heuristic", tokenizer: "qwen" });
   const traces = await db.trace.findMany({ where: { datasetId }, orderBy: { id: "asc" } });
+  for (const t of traces) {
+    const c = countReasoning(tokenizer, t.reasoning);
+    t.reasoningTokens = c.reasoningTokens;
+    await db.trace.update({ where: { id: t.id }, data: { reasoningTokens: c.reasoningTokens, lineTokens: c.lineTokens, tokenizer: tokenizer.name } });
+  }
   const started = new Date();
   const run = await db.curationRun.create({
     data: { datasetId, createdById: userId, config, configVersion: config.version, total: traces.length, status: "running", startedAt: started },
   });
   const counts = { kept: 0, filtered: 0, failed: 0 };
   for (const t of traces) {
-    const o = await curateTrace(t, heuristicBackend, config, approxTokenizer);
+    const o = await curateTrace(t, heuristicBackend, config, tokenizer);
     counts[o.status]++;
     const common = { datasetId, traceId: t.id, runId: run.id, curationStatus: o.status, reason: o.reason };
     if (o.status === "failed") {

@@ -32,6 +32,8 @@ export function RunPanel({ datasetId, traceCount, onProgress }: { datasetId: str
   const [variant, setVariant] = useState<"paper" | "code">("paper");
   const [concurrency, setConcurrency] = useState(4);
   const [tokenizer, setTokenizer] = useState<"qwen" | "approx">("qwen");
+  const [backend, setBackend] = useState<string>("heuristic");
+  const endpoints = useQuery(trpc.endpoints.list.queryOptions({ workspaceId: ws.id }));
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.curation.runs.queryKey() });
   const start = useMutation(trpc.curation.start.mutationOptions({ onSuccess: () => { setOpen(false); void refresh(); } }));
   const cancel = useMutation(trpc.curation.cancel.mutationOptions({ onSuccess: () => { void refresh(); void summary.refetch(); } }));
@@ -54,15 +56,21 @@ export function RunPanel({ datasetId, traceCount, onProgress }: { datasetId: str
             start.mutate({
               workspaceId: ws.id,
               datasetId,
-              config: { backend: "heuristic", concurrency, tokenizer, filters: { maxStages, minParallelRatio: minRatio, ratioVariant: variant } },
+              config: {
+                ...(backend === "heuristic" ? { backend: "heuristic" as const } : { backend: "llm" as const, endpointId: backend }),
+                concurrency,
+                tokenizer,
+                filters: { maxStages, minParallelRatio: minRatio, ratioVariant: variant },
+              },
             });
           }}
         >
           <div>
             <label className="label" htmlFor="backend">Backend</label>
-            <select id="backend" className="input" defaultValue="heuristic">
+            <select id="backend" className="input" value={backend} onChange={(e) => setBackend(e.target.value)}>
               <option value="heuristic">Offline heuristic (no LLM)</option>
-              <option value="llm" disabled>LLM endpoint (add one in Settings)</option>
+              {endpoints.data?.map((ep) => <option key={ep.id} value={ep.id}>LLM: {ep.name} ({ep.model})</option>)}
+              {!endpoints.data?.length && <option disabled>LLM: add an endpoint in Settings</option>}
             </select>
           </div>
           <div>
@@ -98,6 +106,7 @@ export function RunPanel({ datasetId, traceCount, onProgress }: { datasetId: str
         </form>
       )}
       {!latest && !runs.isLoading && <p className="mt-3 text-sm text-zinc-500">No curation run yet.</p>}
+      {latest && !s && <p className="mt-3 text-sm text-zinc-500">Loading the latest run…</p>}
       {s && (
         <div className="mt-4 space-y-3 text-sm" data-testid="run-summary" data-status={s.status}>
           <div className="flex items-center justify-between">

@@ -37,7 +37,7 @@ export function DagView({
   const height = 40 + maxRows * rowH;
   const edges = Object.entries(dag).flatMap(([child, parents]) => parents.map((p) => ({ from: p, to: Number(child) })));
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} className="w-full" role="img" aria-label={`Step DAG: ${steps.length} steps, ${edges.length} edges, ${cols.length} stages`} data-testid="dag-view">
+    <svg viewBox={`0 0 ${width} ${height}`} className="w-full" style={{ maxWidth: width * 1.2 }} role="img" aria-label={`Step DAG: ${steps.length} steps, ${edges.length} edges, ${cols.length} stages`} data-testid="dag-view">
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#a1a1aa" />

@@ -7,6 +7,7 @@ import { tasksRouter } from "./routers/tasks";
 import { curationRouter } from "./routers/curation";
 import { tracesRouter } from "./routers/traces";
 import { snapshotsRouter } from "./routers/snapshots";
+import { endpointsRouter } from "./routers/endpoints";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   curation: curationRouter,
   traces: tracesRouter,
   snapshots: snapshotsRouter,
+  endpoints: endpointsRouter,
 });
 
 export type AppRouter = typeof appRouter;

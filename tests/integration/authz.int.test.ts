@@ -56,6 +56,11 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "traces.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
   "traces.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, traceId: "missing" }) },
   "snapshots.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
+  "endpoints.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "endpoints.create": { access: "admin", input: (f, n) => ({ workspaceId: f.workspaceId, name: `ep-${n}-${tag}`, baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKey: "sk-secret-value" }) },
+  "endpoints.update": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing" }) },
+  "endpoints.remove": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing" }) },
+  "endpoints.test": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing" }) },
   "snapshots.create": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
 };
 

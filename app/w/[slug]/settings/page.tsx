@@ -1,13 +1,17 @@
 import { PageHeader } from "@/components/page-header";
 import { MembersPanel } from "@/components/members-panel";
+import { EndpointsPanel } from "@/components/endpoints-panel";
 
 export const metadata = { title: "Settings" };
 
 export default function SettingsPage() {
   return (
     <>
-      <PageHeader title="Settings" description="Members and roles of this workspace. Admins invite people with a role and can revoke their sessions." />
-      <MembersPanel />
+      <PageHeader title="Settings" description="Members, roles and model endpoints of this workspace. Admins invite people with a role, revoke sessions and manage endpoints." />
+      <div className="space-y-8">
+        <MembersPanel />
+        <EndpointsPanel />
+      </div>
     </>
   );
 }

@@ -1,0 +1,69 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorMessage, useTRPC } from "@/lib/trpc";
+import { useWorkspace } from "./workspace-context";
+
+/** Settings → Endpoints: OpenAI-compatible servers used by curation (LLM backend) and, later, the playground. */
+export function EndpointsPanel() {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const isAdmin = ws.can("admin");
+  const list = useQuery(trpc.endpoints.list.queryOptions({ workspaceId: ws.id }));
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.endpoints.list.queryKey() });
+  const [form, setForm] = useState({ name: "", baseUrl: "http://localhost:8000/v1", model: "", apiKey: "" });
+  const create = useMutation(trpc.endpoints.create.mutationOptions({ onSuccess: () => { setForm({ name: "", baseUrl: form.baseUrl, model: "", apiKey: "" }); void refresh(); } }));
+  const remove = useMutation(trpc.endpoints.remove.mutationOptions({ onSuccess: refresh }));
+  const test = useMutation(trpc.endpoints.test.mutationOptions());
+  return (
+    <section className="card" data-testid="endpoints-panel">
+      <h2 className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold">Endpoints</h2>
+      <p className="px-4 pt-3 text-sm text-zinc-600">
+        OpenAI-compatible servers (OpenAI, vLLM, SGLang, Ollama, llama.cpp). Keys are encrypted at rest and never shown again.
+      </p>
+      {list.data?.length ? (
+        <ul className="divide-y divide-zinc-100 text-sm">
+          {list.data.map((e) => (
+            <li key={e.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
+              <span>
+                <strong>{e.name}</strong> · {e.model} · <code className="text-xs">{e.baseUrl}</code> · key {e.apiKey.set ? e.apiKey.hint : "none"}
+              </span>
+              {isAdmin && (
+                <span className="space-x-2">
+                  <button className="btn-secondary" onClick={() => test.mutate({ workspaceId: ws.id, endpointId: e.id })}>Test</button>
+                  <button className="btn-danger" onClick={() => confirm(`Delete endpoint ${e.name}?`) && remove.mutate({ workspaceId: ws.id, endpointId: e.id })}>Delete</button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="px-4 py-3 text-sm text-zinc-500">No endpoints yet.</p>
+      )}
+      {test.data && (
+        <p role="status" className={`px-4 py-2 text-sm ${test.data.ok ? "text-green-700" : "text-red-600"}`}>
+          {test.data.ok ? `Reachable in ${test.data.latencyMs} ms · models: ${test.data.models.join(", ") || "—"}` : `Not reachable (${test.data.status || ("error" in test.data ? test.data.error : "")})`}
+        </p>
+      )}
+      {isAdmin && (
+        <form
+          className="grid gap-3 border-t border-zinc-200 p-4 md:grid-cols-5"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ workspaceId: ws.id, name: form.name, baseUrl: form.baseUrl, model: form.model, apiKey: form.apiKey || undefined });
+          }}
+        >
+          <input aria-label="Endpoint name" className="input" placeholder="name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          <input aria-label="Base URL" className="input md:col-span-2" placeholder="http://localhost:8000/v1" required value={form.baseUrl} onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
+          <input aria-label="Model" className="input" placeholder="model" required value={form.model} onChange={(e) => setForm({ ...form, model: e.target.value })} />
+          <input aria-label="API key" className="input" type="password" autoComplete="off" placeholder="API key (optional)" value={form.apiKey} onChange={(e) => setForm({ ...form, apiKey: e.target.value })} />
+          <div className="md:col-span-5">
+            <button className="btn-primary" type="submit" disabled={create.isPending}>Add endpoint</button>
+            {(create.error ?? remove.error) && <span role="alert" className="ml-3 text-sm text-red-600">{errorMessage(create.error ?? remove.error)}</span>}
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
