@@ -46,7 +46,7 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
   const [hover, setHover] = useState<number | null>(null);
   const t = q.data;
   const traj = t?.trajectories[0];
-  const steps = (traj?.steps ?? []) as unknown as StoredStep[];
+  const steps = useMemo(() => (traj?.steps ?? []) as unknown as StoredStep[], [traj]);
   const dag = (traj?.dagEdges ?? {}) as unknown as Record<string, number[]>;
   const stageOf = (traj?.stages ?? {}) as unknown as Record<string, number>;
   const metrics = (traj?.metrics ?? {}) as unknown as StoredMetrics;

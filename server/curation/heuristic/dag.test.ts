@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { countdownDataset, type CountdownRecord } from "../../sprint/countdown/trace";
+import { splitSentences } from "../../sprint/sequential";
+import { curate } from "../../sprint/packing";
+import { dagEdges, validateSteps, type Step } from "../../sprint/steps";
+import { textArb } from "../../sprint/testing/arbitraries";
+import { buildDagHeuristic } from "./dag";
+import { edgeCounts, prf, sumCounts, type EdgeCounts } from "./evaluate";
+import { extractStepsHeuristic, paragraphStartsOf, type HeuristicOptions } from "./extract";
+
+function prepare(text: string, question?: string): { lines: string[]; opts: HeuristicOptions } {
+  const spans = splitSentences(text);
+  const opts: HeuristicOptions = { paragraphStarts: paragraphStartsOf(text, spans) };
+  if (question !== undefined) opts.question = question;
+  return { lines: spans.map((s) => s.text), opts };
+}
+
+function run(text: string, question?: string, extra: HeuristicOptions = {}) {
+  const { lines, opts } = prepare(text, question);
+  const all = { ...opts, ...extra };
+  const steps = extractStepsHeuristic(lines, all);
+  return { lines, steps, dag: buildDagHeuristic(lines, steps, all) };
+}
+
+/** The step whose plan starts with `prefix`. */
+function stepStarting(steps: readonly Step[], prefix: string): Step {
+  const s = steps.find((x) => x.plan.startsWith(prefix));
+  if (!s) throw new Error(`no step starts with ${prefix}`);
+  return s;
+}
+
+describe("buildDagHeuristic: structure", () => {
+  it("names only earlier parents and passes validateSteps, on Countdown traces", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 3, max: 5 }), (seed, count) => {
+        const r = countdownDataset(seed, 1, { count }).next().value as CountdownRecord;
+        const { lines, steps, dag } = run(r.reasoning, r.question);
+        for (const { parent, child } of dagEdges(dag)) expect(parent).toBeLessThan(child);
+        expect(Object.keys(dag).map(Number)).toEqual(steps.map((s) => s.id));
+        expect(validateSteps(steps, dag, { lineCount: lines.length })).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("names only earlier parents and passes validateSteps, on arbitrary mathy text", () => {
+    fc.assert(
+      fc.property(fc.array(textArb, { minLength: 1, maxLength: 5 }), fc.boolean(), (paragraphs, reduce) => {
+        const { lines, steps, dag } = run(paragraphs.join("\n\n"), undefined, { transitiveReduction: reduce, restatedEquations: !reduce });
+        for (const { parent, child } of dagEdges(dag)) expect(parent).toBeLessThan(child);
+        expect(validateSteps(steps, dag, { lineCount: lines.length })).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("works on steps without line ranges (e.g. an LLM's), from their texts", () => {
+    const steps: Step[] = [
+      { id: 1, plan: "Let me compute the total.", prompt: "Compute it.", execution: "12 + 30 = 42. So the total is 42." },
+      { id: 2, plan: "Now halve the total.", prompt: "Halve it.", execution: "42 / 2 = 21." },
+      { id: 3, plan: "Separately, square 5.", prompt: "Square 5.", execution: "5 × 5 = 25." },
+    ];
+    expect(buildDagHeuristic([], steps)).toEqual({ 1: [], 2: [1], 3: [] });
+  });
+});
+
+describe("buildDagHeuristic: dependencies", () => {
+  it("links a step to the step whose result it uses", () => {
+    const text = [
+      "Let me start with 25 + 13.\n25 + 13 = 38.\nThat leaves 38, 2 and 7.",
+      "Alternatively, let me try 7 × 2.\n7 × 2 = 14.\nThat leaves 14, 25 and 13.",
+      "Going back to 38, 2 and 7, what if I try 38 × 2?\n38 × 2 = 76.\nThen 76 + 7 = 83.",
+    ].join("\n\n");
+    const { steps, dag } = run(text, "Use 25, 13, 2 and 7 to make 83.");
+    expect(steps).toHaveLength(3);
+    expect(dag).toEqual({ 1: [], 2: [], 3: [1] });
+  });
+
+  it("makes a verification depend on what it verifies (the last step of the path, after the reduction)", () => {
+    const text = [
+      "Let me start with 25 + 13.\n25 + 13 = 38.\nRemaining: 38, 2 and 7.",
+      "Going back to 38, 2 and 7, what if I try 38 × 2?\n38 × 2 = 76.\nThen 76 + 7 = 83.\nThat works!",
+      "Let me verify this.\n25 + 13 = 38.\n38 × 2 = 76.\n76 + 7 = 83.",
+    ].join("\n\n");
+    const q = "Use 25, 13, 2 and 7 to make 83.";
+    expect(run(text, q).dag).toEqual({ 1: [], 2: [1], 3: [2] });
+    // Without the reduction the verification also names step 1, whose equation it re-derives too.
+    expect(run(text, q, { transitiveReduction: false }).dag).toEqual({ 1: [], 2: [1], 3: [1, 2] });
+  });
+
+  it("treats the question's numbers as givens, never as results", () => {
+    const text = "Let me add 25 and 13.\n25 + 13 = 38.\nSo far so good.\n\nAlternatively, let me use 25 and 2.\n25 × 2 = 50.\nThat is too big.";
+    expect(run(text, "Use 25, 13, 2 and 7 to make 83.").dag).toEqual({ 1: [], 2: [] });
+  });
+
+  it("follows a restated decomposition and a factor pair from the analysis", () => {
+    const text = [
+      "Okay, so I need to make 80 using 47, 39, 10 and 3.\nLet me look at 80 first.\n80 = 2 × 40 = 8 × 10.\nThe sum is 47 + 39 + 10 + 3 = 99.",
+      "Since 80 = 10 × 8, maybe I can make 8 first.\n47 - 39 = 8.\nThen 8 × 10 = 80.\nThat leaves 80 and 3.",
+    ].join("\n\n");
+    expect(run(text, "Use 47, 39, 10 and 3 to make 80.").dag).toEqual({ 1: [], 2: [1] });
+  });
+
+  it("gives a sensible DAG for a MATH-style LaTeX trace", () => {
+    const question = "Let $r$ and $s$ be the roots of $x^2 - 5x + 6 = 0$. A rectangle has side lengths $r$ and $s$. Find its area.";
+    const text = String.raw`Okay, so I need to find the roots of $x^2 - 5x + 6 = 0$ and then use them as the sides of a rectangle.
+
+First, let me factor the quadratic. We need two numbers that multiply to $6$ and add to $5$. Those are $2$ and $3$, so $x^2 - 5x + 6 = (x - 2)(x - 3)$. So the roots are $x = 2$ and $x = 3$.
+
+Now, let's compute the discriminant to be sure there are two real roots. The discriminant is $b^2 - 4ac = 25 - 24 = 1$. Since it is positive, there are two distinct real roots.
+
+Next, let's find the area of the rectangle. With sides $2$ and $3$, the area is $2 \times 3 = 6$. That is the product of the sides.
+
+Let me also get the perimeter, in case it is needed. The perimeter is $2(2 + 3) = 10$. So the perimeter is 10.
+
+Wait, let me double-check the area. By Vieta, the product of the roots is $c/a = 6$. And indeed $2 \cdot 3 = 6$, which matches.
+
+So the area is $\boxed{6}$.`;
+    const { lines, steps, dag } = run(text, question);
+    const factor = stepStarting(steps, "First, let me factor").id;
+    const disc = stepStarting(steps, "Now, let's compute the discriminant").id;
+    const area = stepStarting(steps, "Next, let's find the area").id;
+    const perimeter = stepStarting(steps, "Let me also get the perimeter").id;
+    const check = stepStarting(steps, "Wait, let me double-check").id;
+    expect(steps).toHaveLength(6);
+    expect(dag[factor]).toEqual([]);
+    expect(dag[disc]).toEqual([]); // uses only the coefficients
+    expect(dag[area]).toEqual([factor]); // uses the roots 2 and 3
+    expect(dag[perimeter]).toEqual([factor]);
+    expect(dag[check]).toEqual([area]); // re-derives 2 · 3 = 6
+    expect(steps.find((s) => s.id === check)?.comment).toBe("So the area is $\\boxed{6}$.");
+    const result = curate(steps, dag, { lineCount: lines.length });
+    expect(result.reasons).toEqual([]);
+    expect(result.kept).toBe(true);
+  });
+
+  it("links assigned variables and named quantities to the step that gave them a value", () => {
+    const text = [
+      "Let me solve for $k$ first.\nFrom $3k + 1 = 22$ we get $3k = 21$.\nSo $k = 7$.",
+      "Let me find the radius separately.\nThe circumference is $10\\pi$, so $2\\pi r = 10\\pi$.\nSo the radius is 5.",
+      "Now let me combine them.\nThe answer needs $k$ times the radius.\nThat is $7 \\cdot 5 = 35$.",
+    ].join("\n\n");
+    const { dag } = run(text, "Given $3k + 1 = 22$ and a circle of circumference $10\\pi$, find $k$ times the radius.");
+    expect(dag).toEqual({ 1: [], 2: [], 3: [1, 2] });
+  });
+});
+
+describe("buildDagHeuristic: accuracy regression guard", () => {
+  it("keeps edge F1 ≥ 0.9 on 50 fixed Countdown traces (deterministic)", () => {
+    const counts: EdgeCounts[] = [];
+    for (const r of countdownDataset("f1-guard", 50)) {
+      const { lines, steps, dag } = run(r.reasoning, r.question);
+      counts.push(edgeCounts(steps, dag, r.steps, r.dag, lines.length));
+    }
+    const total = sumCounts(counts);
+    const { f1, precision, recall } = prf(total);
+    expect(total.truePositives + total.falseNegatives).toBeGreaterThan(50);
+    expect(f1).toBeGreaterThanOrEqual(0.9);
+    expect(precision).toBeGreaterThanOrEqual(0.85);
+    expect(recall).toBeGreaterThanOrEqual(0.85);
+  });
+});

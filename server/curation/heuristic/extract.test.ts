@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { countdownDataset, type DatasetOptions } from "../../sprint/countdown/trace";
+import { splitSentences } from "../../sprint/sequential";
+import { isPlanOnly, isValid, stepLineRanges, validateSteps, type Step } from "../../sprint/steps";
+import { textArb } from "../../sprint/testing/arbitraries";
+import { classifyLine, extractStepsHeuristic, paragraphStartsOf, segmentLines } from "./extract";
+import { isCommentSentence, isIntentSentence, isVerifySentence } from "./lexicon";
+import { promptForVerification, promptFromPlan } from "./prompt";
+
+/** How many ranges of how many steps cover each line 1..n. */
+function coverage(steps: readonly Step[], n: number): number[] {
+  const count = new Array<number>(n + 1).fill(0);
+  for (const s of steps) for (const { range } of stepLineRanges(s)) for (let l = range[0]; l <= range[1]; l++) count[l] = (count[l] ?? 0) + 1;
+  return count.slice(1);
+}
+
+function linesOf(text: string): { lines: string[]; paragraphStarts: number[] } {
+  const spans = splitSentences(text);
+  return { lines: spans.map((s) => s.text), paragraphStarts: paragraphStartsOf(text, spans) };
+}
+
+const countdownOptions: fc.Arbitrary<DatasetOptions> = fc.record({
+  count: fc.integer({ min: 3, max: 5 }),
+  useAll: fc.boolean(),
+  maxDeadEnds: fc.integer({ min: 1, max: 8 }),
+});
+
+describe("extractStepsHeuristic: coverage", () => {
+  it("covers every line of generated Countdown traces exactly once, with and without paragraphs", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), countdownOptions, fc.boolean(), (seed, opts, withParagraphs) => {
+        const r = countdownDataset(seed, 1, opts).next().value;
+        if (!r) return;
+        const { lines, paragraphStarts } = linesOf(r.reasoning);
+        const steps = extractStepsHeuristic(lines, withParagraphs ? { paragraphStarts } : {});
+        expect(coverage(steps, lines.length).every((c) => c === 1)).toBe(true);
+        expect(isValid(validateSteps(steps, {}, { lineCount: lines.length }))).toBe(true);
+        expect(steps.map((s) => s.id)).toEqual(steps.map((_, i) => i + 1));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("covers every line of arbitrary mathy text exactly once", () => {
+    fc.assert(
+      fc.property(fc.array(textArb, { minLength: 1, maxLength: 4 }), fc.boolean(), (paragraphs, withParagraphs) => {
+        const text = paragraphs.join("\n\n");
+        const { lines, paragraphStarts } = linesOf(text);
+        const steps = extractStepsHeuristic(lines, withParagraphs ? { paragraphStarts } : {});
+        expect(coverage(steps, lines.length).every((c) => c === 1)).toBe(true);
+        const issues = validateSteps(steps, {}, { lineCount: lines.length });
+        expect(issues.filter((i) => i.severity === "error")).toEqual([]);
+        // Every step with an execution has a prompt (no `missing-prompt` warning).
+        expect(issues).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("handles no lines and a single line", () => {
+    expect(extractStepsHeuristic([])).toEqual([]);
+    const one = extractStepsHeuristic(["Let me think."]);
+    expect(one).toHaveLength(1);
+    expect(one[0]?.planLines).toEqual([1, 1]);
+    expect(isPlanOnly(one[0] as Step)).toBe(true);
+  });
+
+  it("reproduces the ground-truth components of Countdown traces when paragraphs are known", () => {
+    for (const r of countdownDataset("extract", 40)) {
+      const { lines, paragraphStarts } = linesOf(r.reasoning);
+      const steps = extractStepsHeuristic(lines, { paragraphStarts });
+      const shape = (s: Step) => [s.planLines, s.executionLines, s.commentLines];
+      expect(steps.map(shape)).toEqual(r.steps.map(shape));
+    }
+  });
+});
+
+describe("extractStepsHeuristic: components", () => {
+  it("starts a new component at a verification, even mid-paragraph", () => {
+    const lines = [
+      "Let me compute the product.",
+      "So 12 × 7 = 84.",
+      "Then 84 + 6 = 90.",
+      "Let me double-check that.",
+      "12 × 7 = 84 and 84 + 6 = 90.",
+      "Yes, that is right.",
+    ];
+    const steps = extractStepsHeuristic(lines);
+    expect(steps).toHaveLength(2);
+    expect(steps[1]?.planLines).toEqual([4, 4]);
+    expect(steps[1]?.executionLines).toEqual([5, 5]);
+    expect(steps[1]?.commentLines).toEqual([6, 6]);
+  });
+
+  it("every verification sentence of a Countdown trace opens a step", () => {
+    for (const r of countdownDataset("verify", 30)) {
+      const { lines, paragraphStarts } = linesOf(r.reasoning);
+      const starts = new Set(extractStepsHeuristic(lines, { paragraphStarts }).map((s) => stepLineRanges(s)[0]?.range[0]));
+      lines.forEach((l, i) => {
+        if (isVerifySentence(l)) expect(starts.has(i + 1)).toBe(true);
+      });
+    }
+  });
+
+  it("splits at discourse markers only once the current component has work", () => {
+    const lines = [
+      "Okay, so I need to find the area.", // plan
+      "First, let me recall the formula.", // still plan: no work yet
+      "The area is 6 × 4 = 24.", // work
+      "Alternatively, let me split it into two triangles.", // new component
+      "Each triangle has area 12, and 2 × 12 = 24.",
+      "Wait, the second triangle is not the same size.", // new component (no work in it, plan-only)
+    ];
+    const ranges = segmentLines(lines);
+    expect(ranges.map((r) => [r.planLines, r.executionLines])).toEqual([
+      [[1, 2], [3, 3]],
+      [[4, 4], [5, 5]],
+      [[6, 6], undefined],
+    ]);
+  });
+
+  it("opens a component at a paragraph start unless the paragraph continues the work", () => {
+    const text = "Let me add them.\nSo 3 + 4 = 7.\n\nThen 7 + 5 = 12.\n\nThe product is different.\nIt is 3 × 4 × 5 = 60.";
+    const { lines, paragraphStarts } = linesOf(text);
+    expect(paragraphStarts).toEqual([1, 3, 4]);
+    const steps = extractStepsHeuristic(lines, { paragraphStarts });
+    expect(steps.map((s) => [s.planLines, s.executionLines])).toEqual([
+      [[1, 1], [2, 3]],
+      [[4, 4], [5, 5]],
+    ]);
+  });
+
+  it("keeps the text of its ranges and joins paragraphs with a blank line", () => {
+    const text = "Let me add them.\nSo 3 + 4 = 7.\n\nThen 7 + 5 = 12.";
+    const { lines, paragraphStarts } = linesOf(text);
+    const [step] = extractStepsHeuristic(lines, { paragraphStarts });
+    expect(step?.plan).toBe("Let me add them.");
+    expect(step?.execution).toBe("So 3 + 4 = 7.\n\nThen 7 + 5 = 12.");
+    expect(step?.prompt).toBe("Add them.");
+  });
+
+  it("reads LaTeX math traces", () => {
+    const text = String.raw`Okay, so I need the roots of $x^2 - 5x + 6 = 0$.
+
+First, let me factor it. We get $(x-2)(x-3) = 0$. So $x = 2$ or $x = 3$.
+
+Wait, let me verify by substituting $x = 3$. We get $9 - 15 + 6 = 0$. Good.`;
+    const { lines, paragraphStarts } = linesOf(text);
+    const steps = extractStepsHeuristic(lines, { paragraphStarts });
+    expect(steps.map((s) => s.planLines?.[0])).toEqual([1, 2, 5]);
+    expect(steps[2]?.prompt).toBe("Verify that $9 - 15 + 6 = 0$.");
+    expect(steps[2]?.comment).toBe("Good.");
+  });
+});
+
+describe("lexicon", () => {
+  it("recognizes verification phrases", () => {
+    for (const s of [
+      "Let me verify this.",
+      "Let me double-check the whole thing.",
+      "Wait, let me check that again.",
+      "Before answering, let me verify.",
+      "To confirm, plug the values back in.",
+      "Let me check this carefully.",
+      "Double-checking: 3 + 4 = 7.",
+    ]) {
+      expect(isVerifySentence(s), s).toBe(true);
+    }
+    for (const s of ["Let me try 25 + 13.", "Checking every case by hand would take too long.", "So 3 + 4 = 7."]) {
+      expect(isVerifySentence(s), s).toBe(false);
+    }
+  });
+
+  it("recognizes intent and judgements", () => {
+    for (const s of ["Alternatively, let me start with 26 - 24.", "What if I begin with 47 × 3 instead?", "Now, the number of divisors.", "Hmm, from 141, 24, and 26 there are other options, like 141 - 24.", "A natural first move is 51 + 17."]) {
+      expect(isIntentSentence(s), s).toBe(true);
+    }
+    for (const s of ["That gives 35 - 21 = 14.", "Next, 83 - 17 = 66.", "Now I have 74 and 26.", "Remaining: 2, 3, and 47."]) {
+      expect(isIntentSentence(s), s).toBe(false);
+    }
+    for (const s of ["That works!", "Dead end.", "Close, 100 is only 3 away from 97, but not there.", "So the answer is \\boxed{7}.", "That's 97, the target!"]) {
+      expect(isCommentSentence(s), s).toBe(true);
+    }
+    for (const s of ["That gives 35 - 21 = 14.", "That leaves 97 and 3.", "The largest number, 99, is already bigger than 16."]) {
+      expect(isCommentSentence(s), s).toBe(false);
+    }
+    expect(classifyLine("So 3 + 4 = 7.")).toMatchObject({ work: true, continuation: true, intent: false });
+  });
+});
+
+describe("prompts", () => {
+  it("turns plan sentences into short imperative instructions", () => {
+    expect(promptFromPlan("Let me try subtracting 21 from 35 first.")).toBe("Try subtracting 21 from 35.");
+    expect(promptFromPlan("Going back to 71, 3, and 26, what if I try 71 + 3 instead?")).toBe("From 71, 3, and 26, try 71 + 3.");
+    expect(promptFromPlan("Back to 124, 20 and 45 from before: maybe subtracting 20 from 124 works better.")).toBe("From 124, 20 and 45, try subtracting 20 from 124.");
+    expect(promptFromPlan("Let me go back to having 144, 25 and 20 and combine 144 and 20 differently.")).toBe("From 144, 25 and 20, combine 144 and 20 differently.");
+    expect(promptFromPlan("A natural first move is 55 + 37.")).toBe("Try 55 + 37.");
+    expect(promptFromPlan("First, let me think about the target itself.")).toBe("Consider the target itself.");
+    expect(promptFromPlan("Okay, so I need to find the roots of $x^2 - 1$.")).toBe("Find the roots of $x^2 - 1$.");
+    expect(promptFromPlan("80 is 8 times 10, so let me see if I can build a 8.")).toBe("Check whether we can build a 8.");
+    expect(promptFromPlan("Now, the number of divisors.")).toBe("Work out the number of divisors.");
+    expect(promptFromPlan("The triangle is isosceles.")).toBeUndefined();
+  });
+
+  it("caps long prompts", () => {
+    const p = promptFromPlan(`Let me try ${"a very long idea ".repeat(30)}now.`) as string;
+    expect(p.length).toBeLessThanOrEqual(161);
+    expect(p.endsWith("…")).toBe(true);
+  });
+
+  it("states what a verification checks", () => {
+    expect(promptForVerification("Let me verify this.", ["98 - 21 = 77.", "So 98 - 21 + 47 - 63 = 61.", "It uses every number once."])).toBe("Verify that 98 - 21 + 47 - 63 = 61.");
+    expect(promptForVerification("Let me verify this.", ["Everything checks out."])).toBe("Verify the result found above.");
+  });
+});
