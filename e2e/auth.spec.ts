@@ -75,7 +75,27 @@ test("sign up, invite a reviewer, reviewer sees the workspace read-only, sign ou
   await rp.goto("/w/demo/studio");
   await expect(rp.getByRole("heading", { name: "You don't have access to this workspace" })).toBeVisible();
 
-  await rp.goto(`/w/${slug}/studio`);
+  // Sessions are revocable: the reviewer is also signed in on a second device; "sign out everywhere" ends both.
+  const ctx2 = await browser.newContext();
+  const other = await ctx2.newPage();
+  await other.goto("/sign-in");
+  await other.getByLabel("Email").fill(reviewer.email);
+  await other.getByLabel("Password").fill(reviewer.password);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL(new RegExp(`/w/${slug}/studio$`));
+
+  await rp.goto(`/w/${slug}/settings`);
+  await rp.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(rp).toHaveURL(/\/sign-in/);
+  await other.goto(`/w/${slug}/studio`);
+  await expect(other).toHaveURL(/\/sign-in\?next=/);
+  await ctx2.close();
+
+  // Signing in again works; then a plain sign-out.
+  await rp.getByLabel("Email").fill(reviewer.email);
+  await rp.getByLabel("Password").fill(reviewer.password);
+  await rp.getByRole("button", { name: "Sign in" }).click();
+  await expect(rp).toHaveURL(new RegExp(`/w/${slug}/studio$`));
   await signOut(rp);
   await rp.goto(`/w/${slug}/studio`);
   await expect(rp).toHaveURL(/\/sign-in\?next=/);

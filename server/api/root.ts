@@ -8,6 +8,7 @@ import { curationRouter } from "./routers/curation";
 import { tracesRouter } from "./routers/traces";
 import { snapshotsRouter } from "./routers/snapshots";
 import { endpointsRouter } from "./routers/endpoints";
+import { importsRouter } from "./routers/imports";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   traces: tracesRouter,
   snapshots: snapshotsRouter,
   endpoints: endpointsRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

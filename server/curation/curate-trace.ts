@@ -3,6 +3,7 @@
  * metrics against the sequential baseline. No database access: the run job persists the outcome.
  */
 import { splitSentences } from "../sprint/sequential";
+import { paragraphStartsOf } from "./heuristic";
 import { curate } from "../sprint/packing";
 import { trajectoryMetrics, reduction } from "../sprint/metrics";
 import { serializeTrajectory } from "../sprint/format";
@@ -54,10 +55,12 @@ export type CurationOutcome =
   | { status: "failed"; reason: string; retryable: boolean; steps?: Step[]; dag?: Dag; lineCount: number };
 
 export function curationInput(trace: TraceForCuration): CurationInput {
+  const spans = splitSentences(trace.reasoning);
   return {
     traceId: trace.id,
     question: trace.question,
-    lines: splitSentences(trace.reasoning).map((s) => s.text),
+    lines: spans.map((s) => s.text),
+    paragraphStarts: paragraphStartsOf(trace.reasoning, spans),
     referenceSolution: trace.referenceSolution ?? null,
     referenceAnswer: trace.referenceAnswer ?? null,
   };

@@ -12,6 +12,8 @@ export interface CurationInput {
   question: string;
   /** The reasoning split into sentences/lines (server/sprint/sequential.ts `splitSentences`). */
   lines: string[];
+  /** 0-based indices of the lines that open a paragraph (blank line before), when known. */
+  paragraphStarts?: readonly number[];
   referenceSolution?: string | null;
   referenceAnswer?: string | null;
 }

@@ -61,6 +61,11 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "endpoints.update": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing" }) },
   "endpoints.remove": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing" }) },
   "endpoints.test": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing" }) },
+  "imports.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
+  "imports.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, importId: "missing" }) },
+  "imports.issues": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, importId: "missing" }) },
+  "imports.cancel": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, importId: "missing" }) },
+  "imports.pasteTrace": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing", question: "q?", reasoning: "some reasoning" }) },
   "snapshots.create": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
 };
 

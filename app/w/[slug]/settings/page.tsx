@@ -1,6 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { MembersPanel } from "@/components/members-panel";
 import { EndpointsPanel } from "@/components/endpoints-panel";
+import { AccountPanel } from "@/components/account-panel";
 
 export const metadata = { title: "Settings" };
 
@@ -11,6 +12,7 @@ export default function SettingsPage() {
       <div className="space-y-8">
         <MembersPanel />
         <EndpointsPanel />
+        <AccountPanel />
       </div>
     </>
   );
