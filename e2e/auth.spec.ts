@@ -5,7 +5,7 @@ const admin = { name: "Ada Admin", email: `ada-${run}@example.test`, password: "
 const reviewer = { name: "Rey Reviewer", email: `rey-${run}@example.test`, password: "battery-staple-2" };
 
 async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 }
 

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
 import { PageHeader } from "../page-header";
@@ -13,7 +13,8 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const ds = useQuery(trpc.datasets.get.queryOptions({ workspaceId: ws.id, datasetId }));
-  const [tick, setTick] = useState(0);
+  const [run, setRun] = useState({ active: false, done: 0 });
+  const onRunChange = useCallback((active: boolean, done: number) => setRun({ active, done }), []);
   if (ds.error) return <p role="alert" className="text-red-600">{errorMessage(ds.error)}</p>;
   if (!ds.data) return <p className="text-sm text-zinc-500">Loading…</p>;
   return (
@@ -30,10 +31,10 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
       />
       <div className="space-y-4">
         <div className="grid gap-4 lg:grid-cols-2">
-          <RunPanel datasetId={datasetId} traceCount={ds.data._count.traces} onProgress={() => setTick((x) => x + 1)} />
+          <RunPanel datasetId={datasetId} traceCount={ds.data._count.traces} onRunChange={onRunChange} />
           <SnapshotsPanel datasetId={datasetId} />
         </div>
-        <TracesTable datasetId={datasetId} refreshKey={tick} />
+        <TracesTable datasetId={datasetId} live={run.active} />
       </div>
     </>
   );

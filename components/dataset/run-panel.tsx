@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
 
@@ -8,7 +8,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 const ACTIVE = new Set(["queued", "running"]);
 
 /** Start a curation run and follow the latest one: progress, counts, throughput, reduction histogram. */
-export function RunPanel({ datasetId, traceCount, onProgress }: { datasetId: string; traceCount: number; onProgress?: () => void }) {
+export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: string; traceCount: number; onRunChange?: (active: boolean, done: number) => void }) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -17,15 +17,13 @@ export function RunPanel({ datasetId, traceCount, onProgress }: { datasetId: str
   const summary = useQuery({
     ...trpc.curation.run.queryOptions({ workspaceId: ws.id, runId: latest?.id ?? "" }),
     enabled: !!latest,
-    refetchInterval: (q) => {
-      const s = q.state.data;
-      if (s && ACTIVE.has(s.status)) {
-        onProgress?.();
-        return 1000;
-      }
-      return false;
-    },
+    refetchInterval: (q) => (q.state.data && ACTIVE.has(q.state.data.status) ? 1000 : false),
   });
+  const active = !!summary.data && ACTIVE.has(summary.data.status);
+  const doneCount = summary.data?.done ?? 0;
+  useEffect(() => {
+    onRunChange?.(active, doneCount);
+  }, [active, doneCount, onRunChange]);
   const [open, setOpen] = useState(false);
   const [maxStages, setMaxStages] = useState(11);
   const [minRatio, setMinRatio] = useState(1.5);

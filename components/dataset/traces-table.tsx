@@ -4,7 +4,7 @@
  * Filters, search and sort run in the database; pages of 200 rows load as you scroll.
  * Keyboard: j/k or ↓/↑ move the selection, Enter opens the trace, / focuses search.
  */
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
@@ -39,7 +39,8 @@ const STATUS_STYLE: Record<string, string> = {
 
 const col = createColumnHelper<Row>();
 
-export function TracesTable({ datasetId, refreshKey }: { datasetId: string; refreshKey?: number }) {
+/** `live`: a curation run is active: poll while it runs, refetch once when it ends. */
+export function TracesTable({ datasetId, live }: { datasetId: string; live?: boolean }) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const router = useRouter();
@@ -79,11 +80,14 @@ export function TracesTable({ datasetId, refreshKey }: { datasetId: string; refr
       },
     }),
     placeholderData: keepPreviousData,
+    refetchInterval: live ? 3000 : false,
   });
+  const qc = useQueryClient();
+  const wasLive = useRef(false);
   useEffect(() => {
-    void query.refetch();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [refreshKey]);
+    if (wasLive.current && !live) void qc.invalidateQueries({ queryKey: trpc.traces.list.infiniteQueryKey() });
+    wasLive.current = !!live;
+  }, [live, qc, trpc]);
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.rows as Row[]) ?? [], [query.data]);
   const total = query.data?.pages[0]?.total ?? 0;
 

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { createCallerFactory, createTRPCRouter } from "../../server/api/trpc";
 import { importsRouter } from "../../server/api/routers/imports";
@@ -13,6 +13,10 @@ import { prisma } from "../../server/db/client";
 import { contentHash, runImport, type EnqueueRecount, type RunImportArgs } from "../../server/curation/import/run";
 import { stopQueue } from "../../server/jobs/queue";
 import { closeImportPool } from "../../server/curation/import/bulk";
+
+// The route handlers ask Auth.js for the session: here it is whoever `session.userId` says.
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock("../../server/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 
 const stamp = `${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
 const enc = new TextEncoder();
@@ -125,6 +129,7 @@ describe("runImport", () => {
     expect(t1).toMatchObject({ question: "[a] Problem 1: what is 1 + 1?", referenceAnswer: "2", reasoningTokens: null });
     expect(t1.reasoning).toBe("We add 1 and 1.\n\n1 + 1 = 2.\n\nCheck: 2 − 1 = 1. Done — ü数🙂.");
     expect(t1.contentHash).toBe(contentHash(t1.question, t1.reasoning));
+    expect(Math.abs(t1.createdAt.getTime() - Date.now())).toBeLessThan(120_000); // written in UTC like Prisma's own
 
     // Re-upload of the same file: nothing new, every good line a duplicate, the same 3 invalid.
     enqueued.length = 0;
@@ -344,5 +349,83 @@ describe("imports router", () => {
     expect(empty).toBeInstanceOf(TRPCError);
     expect(empty).toMatchObject({ code: "BAD_REQUEST", message: "reasoning is empty" });
     await expect(caller.imports.pasteTrace({ workspaceId: ws.id, datasetId: "missing", question: "q", reasoning: "r" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("route handlers (upload, report)", () => {
+  const upload = async (datasetId: string, text: string, qs = "fileName=r.jsonl&preset=auto") => {
+    const b = enc.encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < b.length; i += 1000) controller.enqueue(b.slice(i, i + 1000));
+        controller.close();
+      },
+    });
+    const { POST } = await import("../../app/api/datasets/[datasetId]/imports/route");
+    const req = new Request(`http://localhost/api/datasets/${datasetId}/imports?${qs}&size=${b.length}`, { method: "POST", body, duplex: "half" } as RequestInit);
+    return POST(req, { params: Promise.resolve({ datasetId }) });
+  };
+  const report = async (importId: string) => {
+    const { GET } = await import("../../app/api/imports/[importId]/report/route");
+    return GET(new Request(`http://localhost/api/imports/${importId}/report`), { params: Promise.resolve({ importId }) });
+  };
+
+  it("upload: 401 / 404 / 403 / 400, then a streamed import; report: JSONL of the issues for viewers", async () => {
+    const ds = await newDataset("routes");
+    const text = traceFile(30, new Set([4, 25]), "h");
+
+    session.userId = null;
+    expect((await upload(ds.id, text)).status).toBe(401);
+    session.userId = curator.id;
+    const missing = await upload("no-such-dataset", text);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: "No such dataset." });
+    session.userId = viewer.id;
+    const forbidden = await upload(ds.id, text);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toEqual({ error: "This needs the curator role; you are viewer." });
+    session.userId = outsider.id;
+    expect((await upload(ds.id, text)).status).toBe(403);
+    session.userId = curator.id;
+    const bad = await upload(ds.id, text, "preset=bogus");
+    expect(bad.status).toBe(400);
+    expect(await prisma.datasetImport.count({ where: { datasetId: ds.id } })).toBe(0);
+
+    enqueued.length = 0;
+    const res = await upload(ds.id, text);
+    expect(res.status).toBe(200);
+    const summary = (await res.json()) as { importId: string; status: string; rowsOk: number; rowsBad: number; taskId?: string; warning?: string };
+    expect(summary).toMatchObject({ status: "succeeded", rowsOk: 28, rowsBad: 2 });
+    expect(summary.taskId ?? summary.warning).toBeTruthy(); // the real queue (or, if unreachable, a warning)
+    const row = await prisma.datasetImport.findUniqueOrThrow({ where: { id: summary.importId } });
+    expect(row).toMatchObject({ fileName: "r.jsonl", createdById: curator.id, bytesTotal: enc.encode(text).length, bytesRead: enc.encode(text).length, status: "succeeded", preset: "plain" });
+    expect(await prisma.auditEvent.count({ where: { targetId: summary.importId, action: { in: ["import.start", "import.finish"] } } })).toBe(2);
+
+    session.userId = viewer.id;
+    const rep = await report(summary.importId);
+    expect(rep.status).toBe(200);
+    expect(rep.headers.get("content-disposition")).toBe('attachment; filename="r-issues.jsonl"');
+    const lines = (await rep.text()).trim().split("\n").map((l) => JSON.parse(l) as { line: number; kind: string; reason: string; excerpt: string });
+    expect(lines.map((l) => [l.line, l.kind])).toEqual([
+      [4, "invalid"],
+      [25, "invalid"],
+    ]);
+    expect(lines[0]).toEqual({ line: 4, kind: "invalid", reason: expect.stringMatching(/^Invalid JSON/), excerpt: '{"question": "broken 4", "reasoning": ' });
+    session.userId = outsider.id;
+    expect((await report(summary.importId)).status).toBe(403);
+    expect((await report("no-such-import")).status).toBe(404);
+    session.userId = null;
+    expect((await report(summary.importId)).status).toBe(401);
+  });
+
+  it("report pages through many issues in order", async () => {
+    const ds = await newDataset("big-report");
+    const bad = new Set(Array.from({ length: 1500 }, (_, i) => i * 2 + 1));
+    const { summary } = await importText(ds.id, traceFile(3000, bad, "p"), { batchSize: 300 });
+    expect(summary).toMatchObject({ rowsOk: 1500, rowsBad: 1500 });
+    session.userId = viewer.id;
+    const rep = await report(summary.importId);
+    const lines = (await rep.text()).trim().split("\n").map((l) => (JSON.parse(l) as { line: number }).line);
+    expect(lines).toEqual([...bad]);
   });
 });

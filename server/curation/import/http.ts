@@ -1,12 +1,10 @@
 /**
- * Helpers of the import route handlers (app/api/…): the signed-in user's role in a dataset's workspace,
- * JSON error responses, and query-parameter parsing.
+ * Helpers of the import route handlers (app/api/…): the signed-in user's role in a dataset's workspace
+ * and JSON error responses. Query parameters: params.ts.
  */
 import { auth } from "../../auth";
 import { prisma } from "../../db/client";
 import { hasRole, type Role } from "../../auth/roles";
-import { fieldMappingSchema, PRESET_IDS, type FieldMapping, type PresetChoice } from "./presets";
-import type { SourceFormat } from "./reader";
 
 export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): Response {
   return Response.json({ error, ...extra }, { status, headers: { "Cache-Control": "no-store" } });
@@ -31,44 +29,4 @@ export async function membershipAccess(userId: string, workspaceId: string, minR
   if (!m) return { ok: false, response: jsonError(403, "You are not a member of this workspace.") };
   if (!hasRole(m.role, minRole)) return { ok: false, response: jsonError(403, `This needs the ${minRole} role; you are ${m.role}.`) };
   return { ok: true, userId, workspaceId, role: m.role };
-}
-
-export interface UploadParams {
-  fileName: string;
-  preset: PresetChoice;
-  mapping: FieldMapping;
-  size: number | null;
-  format: "auto" | SourceFormat;
-}
-
-/** Parses `fileName`, `preset`, `mapping` (JSON), `size` and `format` from the query string. */
-export function parseUploadParams(url: URL): { ok: true; params: UploadParams } | { ok: false; error: string } {
-  const q = url.searchParams;
-  const fileName = (q.get("fileName") ?? "upload.jsonl").trim().slice(0, 255) || "upload.jsonl";
-  const presetRaw = q.get("preset") ?? "auto";
-  if (presetRaw !== "auto" && !(PRESET_IDS as readonly string[]).includes(presetRaw)) {
-    return { ok: false, error: `Unknown preset "${presetRaw}" (use auto, ${PRESET_IDS.join(", ")})` };
-  }
-  let mapping: FieldMapping = {};
-  const mappingRaw = q.get("mapping");
-  if (mappingRaw) {
-    let json: unknown;
-    try {
-      json = JSON.parse(mappingRaw);
-    } catch {
-      return { ok: false, error: "mapping must be a JSON object of target field → source path" };
-    }
-    const m = fieldMappingSchema.safeParse(json);
-    if (!m.success) return { ok: false, error: `Invalid mapping: ${m.error.issues.map((i) => `${i.path.join(".") || "mapping"}: ${i.message}`).join("; ")}` };
-    mapping = Object.fromEntries(Object.entries(m.data).filter(([, v]) => typeof v === "string" && v !== "")) as FieldMapping;
-  }
-  if (presetRaw === "custom" && (!mapping.question || !mapping.reasoning)) {
-    return { ok: false, error: "The custom preset needs a mapping with at least question and reasoning paths" };
-  }
-  const sizeRaw = q.get("size");
-  const size = sizeRaw === null || sizeRaw === "" ? null : Number(sizeRaw);
-  if (size !== null && (!Number.isFinite(size) || size < 0)) return { ok: false, error: "size must be a non-negative number of bytes" };
-  const format = q.get("format") ?? "auto";
-  if (format !== "auto" && format !== "jsonl" && format !== "json") return { ok: false, error: "format must be auto, jsonl or json" };
-  return { ok: true, params: { fileName, preset: presetRaw as PresetChoice, mapping, size: size === null ? null : Math.floor(size), format } };
 }

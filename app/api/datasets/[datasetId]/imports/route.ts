@@ -1,6 +1,7 @@
 import { prisma } from "@/server/db/client";
 import { audit } from "@/server/api/trpc";
-import { datasetAccess, jsonError, parseUploadParams } from "@/server/curation/import/http";
+import { datasetAccess, jsonError } from "@/server/curation/import/http";
+import { parseUploadParams } from "@/server/curation/import/params";
 import { presetMapping } from "@/server/curation/import/presets";
 import { iterateStream } from "@/server/curation/import/reader";
 import { runImport } from "@/server/curation/import/run";
