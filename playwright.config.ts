@@ -33,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npm start",
+    command: "node --import tsx scripts/e2e-server.ts",
     url: `http://localhost:${PORT}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,

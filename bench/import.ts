@@ -10,7 +10,8 @@
  * Database: DATABASE_URL when set (a fresh workspace + dataset, removed afterwards); otherwise an embedded
  * PGlite in a child process with a temp data dir, so the measured RSS is the importer's alone.
  *
- * Options: --n N (rows, default 100000), --batch B (rows per batch, default 500), --keep (keep the file).
+ * Options: --n N (rows, default 100000), --batch B (rows per batch, default 500), --keep (keep the file),
+ * --gc (with NODE_OPTIONS=--expose-gc: collect after every batch, to tell live memory from garbage).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";

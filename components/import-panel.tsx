@@ -401,7 +401,7 @@ function MappingEditor({
               list="import-paths"
               disabled={disabled}
               value={mapping[f] ?? ""}
-              placeholder={paths[0]?.path ?? "path.to.field"}
+              placeholder="e.g. conversations.1.value"
               onChange={(e) => onChange({ ...mapping, [f]: e.target.value })}
             />
           </div>
