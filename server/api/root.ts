@@ -9,6 +9,7 @@ import { tracesRouter } from "./routers/traces";
 import { snapshotsRouter } from "./routers/snapshots";
 import { endpointsRouter } from "./routers/endpoints";
 import { importsRouter } from "./routers/imports";
+import { templatesRouter } from "./routers/templates";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   snapshots: snapshotsRouter,
   endpoints: endpointsRouter,
   imports: importsRouter,
+  templates: templatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,7 @@ export async function backendFor(config: PipelineConfig, workspaceId: string): P
     baseURL: ep.baseUrl,
     apiKey: ep.apiKeyEnc ? decryptSecret(ep.apiKeyEnc) : undefined,
     model: config.model ?? ep.model,
+    ...(config.templates ? { templates: config.templates } : {}),
   });
 }
 

@@ -27,6 +27,16 @@ export const pipelineConfigSchema = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Attempts per trace on retryable backend errors (HTTP 5xx/429, timeouts). */
   maxAttempts: z.number().int().min(1).max(10).default(3),
+  /**
+   * The LLM prompts this run uses, frozen at start (workspace templates, else the built-in defaults).
+   * Validated again by the backend (server/curation/llm/templates.ts).
+   */
+  templates: z
+    .object({
+      extract: z.object({ id: z.string(), version: z.number().int(), kind: z.literal("extract"), system: z.string(), user: z.string() }).optional(),
+      dag: z.object({ id: z.string(), version: z.number().int(), kind: z.literal("dag"), system: z.string(), user: z.string() }).optional(),
+    })
+    .optional(),
   /** Tokenizer for the stored metrics: qwen (exact, slower) or approx (fast preview). */
   tokenizer: z.enum(["qwen", "approx"]).default("qwen"),
 });

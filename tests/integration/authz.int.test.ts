@@ -66,6 +66,8 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "imports.issues": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, importId: "missing" }) },
   "imports.cancel": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, importId: "missing" }) },
   "imports.pasteTrace": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing", question: "q?", reasoning: "some reasoning" }) },
+  "templates.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "templates.save": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, kind: "dag", system: "s", user: "no placeholder" }) },
   "snapshots.create": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
 };
 

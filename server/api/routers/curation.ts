@@ -4,6 +4,7 @@ import { createTRPCRouter, workspaceProcedure, audit } from "../trpc";
 import { pipelineConfigSchema, traceSelectionSchema } from "../../curation/config";
 import { createCurationRun, EmptySelectionError, runSummary } from "../../curation/runs";
 import { assertBackendUsable } from "../../curation/backends";
+import { currentTemplates } from "../../curation/templates";
 import { cancelTask } from "../../jobs/queue";
 import type { Context } from "../trpc";
 
@@ -26,6 +27,7 @@ export const curationRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       await datasetIn(ctx, input.datasetId);
       const config = pipelineConfigSchema.parse(input.config);
+      if (config.backend === "llm" && !config.templates) config.templates = await currentTemplates(ctx.db, ctx.workspaceId);
       await assertBackendUsable(config, ctx.workspaceId);
       try {
         const { run, taskId } = await createCurationRun(ctx.db, {

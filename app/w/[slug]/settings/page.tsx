@@ -2,6 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { MembersPanel } from "@/components/members-panel";
 import { EndpointsPanel } from "@/components/endpoints-panel";
 import { AccountPanel } from "@/components/account-panel";
+import { TemplatesPanel } from "@/components/templates-panel";
 
 export const metadata = { title: "Settings" };
 
@@ -12,6 +13,7 @@ export default function SettingsPage() {
       <div className="space-y-8">
         <MembersPanel />
         <EndpointsPanel />
+        <TemplatesPanel />
         <AccountPanel />
       </div>
     </>
