@@ -31,6 +31,9 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
   const [concurrency, setConcurrency] = useState(4);
   const [tokenizer, setTokenizer] = useState<"qwen" | "approx">("qwen");
   const [backend, setBackend] = useState<string>("heuristic");
+  const [onlyUncurated, setOnlyUncurated] = useState(false);
+  const [minTokens, setMinTokens] = useState("");
+  const [maxTokens, setMaxTokens] = useState("");
   const endpoints = useQuery(trpc.endpoints.list.queryOptions({ workspaceId: ws.id }));
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.curation.runs.queryKey() });
   const start = useMutation(trpc.curation.start.mutationOptions({ onSuccess: () => { setOpen(false); void refresh(); } }));
@@ -59,6 +62,11 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
                 concurrency,
                 tokenizer,
                 filters: { maxStages, minParallelRatio: minRatio, ratioVariant: variant },
+              },
+              selection: {
+                onlyUncurated,
+                ...(minTokens ? { minTokens: Number(minTokens) } : {}),
+                ...(maxTokens ? { maxTokens: Number(maxTokens) } : {}),
               },
             });
           }}
@@ -97,8 +105,18 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
               <option value="approx">Approximate (fast)</option>
             </select>
           </div>
+          <div className="col-span-full flex flex-wrap items-center gap-3">
+            <span className="text-zinc-600">Subset:</span>
+            <label className="flex items-center gap-1">
+              <input type="checkbox" checked={onlyUncurated} onChange={(e) => setOnlyUncurated(e.target.checked)} /> only traces without a kept trajectory
+            </label>
+            <input aria-label="Minimum reasoning tokens" className="input w-36" type="number" min={0} placeholder="min tokens" value={minTokens} onChange={(e) => setMinTokens(e.target.value)} />
+            <input aria-label="Maximum reasoning tokens" className="input w-36" type="number" min={0} placeholder="max tokens" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
+          </div>
           <div className="col-span-full flex items-center gap-3">
-            <button className="btn-primary" type="submit" disabled={start.isPending}>Start run over {traceCount} traces</button>
+            <button className="btn-primary" type="submit" disabled={start.isPending}>
+              {onlyUncurated || minTokens || maxTokens ? "Start run over the selected traces" : `Start run over ${traceCount} traces`}
+            </button>
             {start.error && <span role="alert" className="text-red-600">{errorMessage(start.error)}</span>}
           </div>
         </form>
