@@ -3,9 +3,9 @@
  * generated Countdown traces (licence-clean: produced by server/sprint/countdown, not copied from anywhere),
  * so a newcomer can click through at once. Idempotent: does nothing once any user exists.
  */
-import crypto from "node:crypto";
-import type { PrismaClient } from "./db/client";
+import type { Prisma, PrismaClient } from "./db/client";
 import { hashPassword } from "./auth/password";
+import { contentHash } from "./curation/import/run";
 
 export const DEMO_EMAIL = "demo@sprint.studio";
 export const DEFAULT_DEMO_PASSWORD = "sprint-demo";
@@ -21,7 +21,7 @@ export interface SeedResult {
 /** Curates the demo dataset in-process with the offline heuristic backend (a finished run, as if queued). */
 async function curateSeedDataset(db: PrismaClient, datasetId: string, userId: string) {
   const { pipelineConfigSchema } = await import("./curation/config");
-  const { curateTrace } = await import("./curation/curate-trace");
+  const { curateTrace, outcomeRowData } = await import("./curation/curate-trace");
   const { heuristicBackend } = await import("./curation/heuristic");
   const { loadQwenTokenizer } = await import("./sprint/tokenizer");
   const { countReasoning } = await import("./jobs/handlers/recount-tokens");
@@ -41,24 +41,9 @@ async function curateSeedDataset(db: PrismaClient, datasetId: string, userId: st
   for (const t of traces) {
     const o = await curateTrace(t, heuristicBackend, config, tokenizer);
     counts[o.status]++;
-    const common = { datasetId, traceId: t.id, runId: run.id, curationStatus: o.status, reason: o.reason };
-    if (o.status === "failed") {
-      await db.curatedTrajectory.create({ data: { ...common, steps: [], dagEdges: {}, stages: {}, metrics: { lineCount: o.lineCount } } });
-    } else {
-      await db.curatedTrajectory.create({
-        data: {
-          ...common,
-          steps: o.steps as unknown as object[],
-          dagEdges: o.dag as unknown as object,
-          stages: o.stages,
-          text: o.text,
-          metrics: { ...(o.metrics ?? {}), lineCount: o.lineCount } as object,
-          sequentialTokens: o.metrics?.sequentialTokens ?? null,
-          totalTokens: o.metrics?.totalTokens ?? null,
-          stageCount: o.metrics?.stageCount ?? null,
-        },
-      });
-    }
+    await db.curatedTrajectory.create({
+      data: { datasetId, traceId: t.id, runId: run.id, steps: [], dagEdges: {}, stages: {}, ...outcomeRowData(o) } as Prisma.CuratedTrajectoryUncheckedCreateInput,
+    });
   }
   await db.curationRun.update({ where: { id: run.id }, data: { status: "succeeded", finishedAt: new Date(), ...counts } });
 }
@@ -93,7 +78,7 @@ export async function seedDemo(db: PrismaClient, opts: { password?: string } = {
       referenceSolution: r.solution,
       sourceModel: "countdown-solver",
       metadata: { numbers: r.numbers, target: r.target, generator: "server/sprint/countdown", seed: 2025 },
-      contentHash: crypto.createHash("sha256").update(`${r.question}\n${r.reasoning}`).digest("hex"),
+      contentHash: contentHash(r.question, r.reasoning),
     })),
   });
   await curateSeedDataset(db, dataset.id, user.id);

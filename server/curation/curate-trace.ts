@@ -9,6 +9,7 @@ import { trajectoryMetrics, reduction } from "../sprint/metrics";
 import { serializeTrajectory } from "../sprint/format";
 import type { Dag, Step } from "../sprint/steps";
 import type { Tokenizer } from "../sprint/types";
+import type { Prisma } from "../db/client";
 import type { PipelineConfig } from "./config";
 import { finalAnswerFor } from "./final-answer";
 import { CurationBackendError, type CurationBackend, type CurationInput } from "./types";
@@ -131,5 +132,32 @@ export async function curateTrace(
     text: trajectory ? serializeTrajectory(trajectory) : null,
     metrics,
     lineCount,
+  };
+}
+
+/** The CuratedTrajectory columns that record an outcome (shared by the run job and the demo seed). */
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+export function outcomeRowData(o: CurationOutcome): Prisma.CuratedTrajectoryUncheckedUpdateInput {
+  if (o.status === "failed") {
+    return {
+      curationStatus: "failed" as const,
+      reason: o.reason,
+      steps: json(o.steps ?? []),
+      dagEdges: json(o.dag ?? {}),
+      metrics: { lineCount: o.lineCount },
+    };
+  }
+  return {
+    curationStatus: o.status,
+    reason: o.reason,
+    steps: json(o.steps),
+    dagEdges: json(o.dag),
+    stages: json(o.stages),
+    text: o.text,
+    metrics: json(o.metrics ? { ...o.metrics, lineCount: o.lineCount } : { lineCount: o.lineCount }),
+    sequentialTokens: o.metrics?.sequentialTokens ?? null,
+    totalTokens: o.metrics?.totalTokens ?? null,
+    stageCount: o.metrics?.stageCount ?? null,
   };
 }

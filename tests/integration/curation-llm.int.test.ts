@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/client";
+import { contentHash } from "../../server/curation/import/run";
 import { encryptSecret } from "../../server/secrets";
 import { createCurationRun, runSummary } from "../../server/curation/runs";
 import { DEFAULT_DAG_TEMPLATE } from "../../server/curation/llm/templates";
@@ -94,7 +95,7 @@ describe("curation run with the LLM backend", () => {
       const reasoning = t.lines.join("\n");
       expect(splitSentences(reasoning).map((s) => s.text), `${name} lines`).toEqual(t.lines);
       await prisma.trace.create({
-        data: { datasetId: ds.id, externalId: name, question: t.question, reasoning, contentHash: crypto.createHash("sha256").update(reasoning).digest("hex") },
+        data: { datasetId: ds.id, externalId: name, question: t.question, reasoning, contentHash: contentHash(t.question, reasoning) },
       });
     }
     const { run } = await createCurationRun(prisma, {

@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/client";
+import { contentHash } from "../../server/curation/import/run";
 import { createCurationRun, runSummary } from "../../server/curation/runs";
 import { createSnapshot, renderSnapshot } from "../../server/curation/snapshots";
 import { countdownDataset } from "../../server/sprint/countdown/trace";
@@ -29,7 +30,7 @@ async function makeDataset(name: string, n: number, seed: number) {
       reasoning: r.reasoning,
       referenceAnswer: r.answer,
       referenceSolution: r.solution,
-      contentHash: crypto.createHash("sha256").update(`${r.question}\n${r.reasoning}`).digest("hex"),
+      contentHash: contentHash(r.question, r.reasoning),
     })),
   });
   return ds;

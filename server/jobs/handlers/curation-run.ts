@@ -7,11 +7,10 @@
  */
 import { z } from "zod";
 import { prisma } from "../../db/client";
-import type { Prisma } from "../../db/client";
 import { approxTokenizer, loadQwenTokenizer } from "../../sprint/tokenizer";
 import { pipelineConfigSchema, type PipelineConfig } from "../../curation/config";
 import { backendFor } from "../../curation/backends";
-import { curateTrace, type CurationOutcome } from "../../curation/curate-trace";
+import { curateTrace, outcomeRowData, type CurationOutcome } from "../../curation/curate-trace";
 import type { CurationBackend } from "../../curation/types";
 import type { Tokenizer } from "../../sprint/types";
 import { CancelledError, defineJob, PermanentJobError, WorkerStoppingError, JobTimeoutError } from "../job";
@@ -38,30 +37,6 @@ async function curateWithRetries(
     await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)), signal);
   }
   return outcome!;
-}
-
-function rowData(o: CurationOutcome): Prisma.CuratedTrajectoryUpdateInput {
-  if (o.status === "failed") {
-    return {
-      curationStatus: "failed",
-      reason: o.reason,
-      steps: (o.steps ?? []) as unknown as Prisma.InputJsonValue,
-      dagEdges: (o.dag ?? {}) as unknown as Prisma.InputJsonValue,
-      metrics: { lineCount: o.lineCount },
-    };
-  }
-  return {
-    curationStatus: o.status,
-    reason: o.reason,
-    steps: o.steps as unknown as Prisma.InputJsonValue,
-    dagEdges: o.dag as unknown as Prisma.InputJsonValue,
-    stages: o.stages as unknown as Prisma.InputJsonValue,
-    text: o.text,
-    metrics: (o.metrics ? { ...o.metrics, lineCount: o.lineCount } : { lineCount: o.lineCount }) as unknown as Prisma.InputJsonValue,
-    sequentialTokens: o.metrics?.sequentialTokens ?? null,
-    totalTokens: o.metrics?.totalTokens ?? null,
-    stageCount: o.metrics?.stageCount ?? null,
-  };
 }
 
 async function finishCounts(runId: string) {
@@ -137,7 +112,7 @@ export const curationRunJob = defineJob({
               outcome = { status: "failed", reason: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, retryable: false, lineCount: 0 };
             }
             ctx.throwIfAborted();
-            await prisma.curatedTrajectory.update({ where: { id: row.id }, data: rowData(outcome) });
+            await prisma.curatedTrajectory.update({ where: { id: row.id }, data: outcomeRowData(outcome) });
             done++;
             doneThisAttempt++;
             await report();
