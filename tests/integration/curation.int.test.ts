@@ -134,6 +134,27 @@ describe("curation runs", () => {
     expect(perTrace.every((g) => g._count._all === 1)).toBe(true);
   });
 
+  it("a long run continues across time slices (job handed back, picked up again) to the end", async () => {
+    const ds = await makeDataset("slices", 30, 13);
+    process.env.SPRINT_CURATION_SLICE_SECONDS = "0.3";
+    try {
+      const { run } = await createCurationRun(prisma, {
+        workspaceId: ws.id,
+        datasetId: ds.id,
+        userId: user.id,
+        config: { backend: "heuristic", tokenizer: "qwen", concurrency: 1 },
+      });
+      const s = await waitRun(run.id, (x) => x.status === "succeeded");
+      expect(s.done).toBe(30);
+      expect(await prisma.curatedTrajectory.count({ where: { runId: run.id } })).toBe(30);
+      const task = await prisma.task.findFirstOrThrow({ where: { kind: "curation-run", input: { path: ["runId"], equals: run.id } } });
+      expect(task.status).toBe("succeeded");
+      expect(task.attempts).toBe(1);
+    } finally {
+      delete process.env.SPRINT_CURATION_SLICE_SECONDS;
+    }
+  });
+
   it("an empty selection is refused with a clear message", async () => {
     const ds = await prisma.dataset.create({ data: { workspaceId: ws.id, name: `empty-${stamp}` } });
     await expect(createCurationRun(prisma, { workspaceId: ws.id, datasetId: ds.id, userId: user.id, config: {} })).rejects.toThrow(/No traces match/);

@@ -17,6 +17,16 @@ import { CancelledError, defineJob, PermanentJobError, WorkerStoppingError, JobT
 
 export const curationRunInput = z.strictObject({ runId: z.string().min(1).max(64) });
 
+/**
+ * A run works in time slices: after this long it hands the job back to the queue (no attempt spent) and any
+ * worker continues with the rows still pending. Keeps each attempt well under the job's deadline, so a
+ * worker killed with SIGKILL is noticed (deadline + 1 min) and the run resumes elsewhere within minutes.
+ */
+function sliceMs(): number {
+  const s = Number(process.env.SPRINT_CURATION_SLICE_SECONDS ?? 600);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 600_000;
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -49,7 +59,7 @@ export const curationRunJob = defineJob({
   kind: "curation-run",
   input: curationRunInput,
   retry: { limit: 3, delaySeconds: 5, backoff: true },
-  timeoutSeconds: 6 * 3600,
+  timeoutSeconds: 20 * 60,
   async handler(ctx) {
     const { runId } = ctx.input;
     const run = await prisma.curationRun.findFirst({ where: { id: runId, dataset: { workspaceId: ctx.task.workspaceId } } });
@@ -84,10 +94,16 @@ export const curationRunJob = defineJob({
         `${done}/${total} traces${doneThisAttempt ? ` · ${(doneThisAttempt / ((Date.now() - t0) / 1000)).toFixed(1)}/s` : ""}`,
       );
 
+    const slice = sliceMs();
+    let sliceUsed = false;
     try {
       await report();
       for (;;) {
         ctx.throwIfAborted();
+        if (Date.now() - t0 > slice) {
+          sliceUsed = true;
+          break;
+        }
         const batch = await prisma.curatedTrajectory.findMany({
           where: { runId, curationStatus: "pending" },
           orderBy: { id: "asc" },
@@ -100,7 +116,7 @@ export const curationRunJob = defineJob({
         if (batch.length === 0) break;
         let next = 0;
         const lane = async () => {
-          while (next < batch.length) {
+          while (next < batch.length && Date.now() - t0 <= slice) {
             const row = batch[next++]!;
             ctx.throwIfAborted();
             await prisma.curatedTrajectory.update({ where: { id: row.id }, data: { curationStatus: "running" } });
@@ -130,7 +146,12 @@ export const curationRunJob = defineJob({
       throw err;
     }
 
+    if (sliceUsed) {
+      await ctx.reportProgress(total ? done / total : 1, `${done}/${total} traces · continuing in the next time slice`);
+      throw new WorkerStoppingError("time slice used: the run continues at the next pickup");
+    }
     const counts = await finishCounts(runId);
+    if (counts.pending > 0) throw new WorkerStoppingError("rows still pending: the run continues at the next pickup");
     await prisma.curationRun.update({
       where: { id: runId },
       data: { status: "succeeded", finishedAt: new Date(), kept: counts.kept, filtered: counts.filtered, failed: counts.failed },
