@@ -13,8 +13,8 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const ds = useQuery(trpc.datasets.get.queryOptions({ workspaceId: ws.id, datasetId }));
-  const [run, setRun] = useState({ active: false, done: 0 });
-  const onRunChange = useCallback((active: boolean, done: number) => setRun({ active, done }), []);
+  const [runActive, setRunActive] = useState(false);
+  const onRunChange = useCallback((active: boolean) => setRunActive(active), []);
   if (ds.error) return <p role="alert" className="text-red-600">{errorMessage(ds.error)}</p>;
   if (!ds.data) return <p className="text-sm text-zinc-500">Loading…</p>;
   return (
@@ -34,7 +34,7 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
           <RunPanel datasetId={datasetId} traceCount={ds.data._count.traces} onRunChange={onRunChange} />
           <SnapshotsPanel datasetId={datasetId} />
         </div>
-        <TracesTable datasetId={datasetId} live={run.active} />
+        <TracesTable datasetId={datasetId} live={runActive} />
       </div>
     </>
   );

@@ -8,7 +8,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 const ACTIVE = new Set(["queued", "running"]);
 
 /** Start a curation run and follow the latest one: progress, counts, throughput, reduction histogram. */
-export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: string; traceCount: number; onRunChange?: (active: boolean, done: number) => void }) {
+export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: string; traceCount: number; onRunChange?: (active: boolean) => void }) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -20,10 +20,9 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
     refetchInterval: (q) => (q.state.data && ACTIVE.has(q.state.data.status) ? 1000 : false),
   });
   const active = !!summary.data && ACTIVE.has(summary.data.status);
-  const doneCount = summary.data?.done ?? 0;
   useEffect(() => {
-    onRunChange?.(active, doneCount);
-  }, [active, doneCount, onRunChange]);
+    onRunChange?.(active);
+  }, [active, onRunChange]);
   const [open, setOpen] = useState(false);
   const [maxStages, setMaxStages] = useState(11);
   const [minRatio, setMinRatio] = useState(1.5);

@@ -67,7 +67,7 @@ export async function runSummary(db: PrismaClient, runId: string) {
   const end = run.finishedAt ?? new Date();
   const seconds = run.startedAt ? Math.max(0.001, (end.getTime() - run.startedAt.getTime()) / 1000) : null;
   const rows = await db.$queryRaw<{ bin: number; n: bigint }[]>`
-    SELECT width_bucket(((metrics->>'reduction')::float), ARRAY[-1, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1]::float[]) AS bin, count(*) AS n
+    SELECT width_bucket(((metrics->>'reduction')::float), ${[...REDUCTION_BINS]}::float8[]) AS bin, count(*) AS n
     FROM "CuratedTrajectory"
     WHERE "runId" = ${runId} AND "curationStatus" = 'kept' AND metrics->>'reduction' IS NOT NULL
     GROUP BY 1 ORDER BY 1`;
