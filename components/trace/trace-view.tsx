@@ -8,32 +8,14 @@ import { useWorkspace } from "../workspace-context";
 import { Markdown } from "../markdown";
 import { stageColor } from "./colors";
 import { DagView } from "./dag-view";
-import { StageTimeline, type TimelineRound } from "./stage-timeline";
+import { StageTimeline } from "./stage-timeline";
+import type { Step } from "@/server/sprint/steps";
+import type { StoredMetrics } from "@/server/curation/curate-trace";
 
-interface StoredStep {
-  id: number;
-  description?: string;
-  plan: string;
-  prompt?: string;
-  execution?: string;
-  comment?: string;
-  planLines?: [number, number];
-  executionLines?: [number, number];
-  commentLines?: [number, number];
-}
-interface StoredMetrics {
-  baselineTokens?: number;
-  sequentialTokens?: number;
-  totalTokens?: number;
-  reduction?: number | null;
-  stageCount?: number;
-  promptCount?: number;
-  parallelRatio?: number;
-  criticalPathTokens?: number | null;
-  packingEfficiency?: number | null;
-  rounds?: TimelineRound[];
-  tokenizer?: string;
-}
+/** Steps as stored by a curation run (the core's Step, serialized as JSON). */
+type StoredStep = Step;
+/** Metrics as stored by a curation run; failed traces store only `lineCount`. */
+type TraceMetrics = Partial<StoredMetrics> & { lineCount?: number };
 
 const nf = new Intl.NumberFormat("en");
 
@@ -49,7 +31,7 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
   const steps = useMemo(() => (traj?.steps ?? []) as unknown as StoredStep[], [traj]);
   const dag = (traj?.dagEdges ?? {}) as unknown as Record<string, number[]>;
   const stageOf = (traj?.stages ?? {}) as unknown as Record<string, number>;
-  const metrics = (traj?.metrics ?? {}) as unknown as StoredMetrics;
+  const metrics = (traj?.metrics ?? {}) as unknown as TraceMetrics;
 
   // Line → step mapping (1-based line numbers).
   const lineStep = useMemo(() => {
