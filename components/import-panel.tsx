@@ -1,4 +1,5 @@
 "use client";
+import type { ImportSummary } from "@/server/curation/import/run";
 /**
  * The dataset import page: pick a JSONL / JSON file, check the preset on a preview of its first records
  * (auto-detected; a field-mapping editor for custom), upload it streamed with live progress (bytes, rows,
@@ -57,19 +58,7 @@ async function readPreview(file: File): Promise<Preview> {
 }
 
 /** What the upload endpoint answers. */
-interface ImportResult {
-  importId: string;
-  status: "succeeded" | "failed" | "cancelled";
-  preset: string | null;
-  bytesRead: number;
-  rowsRead: number;
-  rowsOk: number;
-  rowsBad: number;
-  rowsDuplicate: number;
-  error?: string;
-  warning?: string;
-  taskId?: string;
-}
+type ImportResult = ImportSummary;
 
 export function ImportPanel({ datasetId, datasetName }: { datasetId: string; datasetName: string }) {
   const ws = useWorkspace();

@@ -9,7 +9,7 @@
 import type { CurationBackend, CurationInput, DagResult, ExtractResult } from "../types";
 import { CurationBackendError } from "../types";
 import type { Step } from "../../sprint/steps";
-import { ChatClient, type BackoffOptions, type ChatMessage, type TokenUsage } from "./client";
+import { ChatClient, type ChatClientOptions, type ChatMessage, type TokenUsage } from "./client";
 import { LlmAnswerError, parseDagAnswer, parseExtractionAnswer } from "./parse";
 import {
   DEFAULT_TEMPLATES,
@@ -20,26 +20,10 @@ import {
   type PromptTemplates,
 } from "./templates";
 
-export interface LlmBackendOptions {
-  /** The endpoint's base URL including the version segment, e.g. `http://localhost:8000/v1`. */
-  baseURL: string;
-  /** Bearer token; omit for endpoints that need none. */
-  apiKey?: string | null;
-  model: string;
+/** The chat client's options (endpoint, key, model, timeouts, retries, …) plus the two prompt templates. */
+export interface LlmBackendOptions extends ChatClientOptions {
   /** Override either template (validated on creation). */
   templates?: Partial<PromptTemplates>;
-  /** Deadline of one HTTP request (default 120 s). */
-  timeoutMs?: number;
-  /** Transport retries per request on 408/409/429/5xx, timeouts and connection errors (default 3). */
-  maxRetries?: number;
-  /** Ask for `response_format: json_object` (default false; not every server supports it). */
-  jsonMode?: boolean;
-  /** `max_tokens` per request (default: the server's). */
-  maxTokens?: number;
-  backoff?: BackoffOptions;
-  headers?: Record<string, string>;
-  /** For tests: jitter source. */
-  random?: () => number;
 }
 
 export interface LlmBackend extends CurationBackend {
@@ -151,18 +135,8 @@ export function createLlmBackend(opts: LlmBackendOptions): LlmBackend {
     extract: checkTemplate(opts.templates?.extract ?? DEFAULT_TEMPLATES.extract, "extract"),
     dag: checkTemplate(opts.templates?.dag ?? DEFAULT_TEMPLATES.dag, "dag"),
   };
-  const client = new ChatClient({
-    baseURL: opts.baseURL,
-    model: opts.model,
-    ...(opts.apiKey === undefined ? {} : { apiKey: opts.apiKey }),
-    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-    ...(opts.maxRetries === undefined ? {} : { maxRetries: opts.maxRetries }),
-    ...(opts.jsonMode === undefined ? {} : { jsonMode: opts.jsonMode }),
-    ...(opts.maxTokens === undefined ? {} : { maxTokens: opts.maxTokens }),
-    ...(opts.backoff === undefined ? {} : { backoff: opts.backoff }),
-    ...(opts.headers === undefined ? {} : { headers: opts.headers }),
-    ...(opts.random === undefined ? {} : { random: opts.random }),
-  });
+  const { templates: _templates, ...clientOptions } = opts;
+  const client = new ChatClient(clientOptions);
 
   return {
     name: "llm",
