@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   DEFAULT_FILTERS,
   InvalidDagError,
+  InvalidStageAssignmentError,
   applyFilters,
   assignStages,
   buildTrajectory,
@@ -11,6 +12,7 @@ import {
   packStages,
   packingReport,
   parallelRatio,
+  stageAssignmentProblems,
 } from "./packing";
 import { parseTrajectory, serializeDocument } from "./format";
 import { criticalPathTokens, trajectoryMetrics } from "./metrics";
@@ -437,5 +439,41 @@ describe("packing properties", () => {
         expect(trajectoryMetrics(parsed.trajectory, W)).toEqual(trajectoryMetrics(t, W));
       }),
     );
+  });
+});
+
+describe("explicit stage assignments", () => {
+  const steps = [exec(1), exec(2), planOnly(3), exec(4)];
+  const dag: Dag = { 1: [], 2: [1], 3: [1], 4: [3] };
+
+  it("σ itself has no problems and packs the same", () => {
+    const sigma = assignStages(steps, dag);
+    expect(stageAssignmentProblems(steps, dag, sigma)).toEqual([]);
+    expect(packStages(steps, dag, sigma)).toEqual(packStages(steps, dag));
+    expect(buildTrajectory(steps, dag, { stageOf: sigma })).toEqual(buildTrajectory(steps, dag));
+  });
+
+  it("a later stage is packed as given", () => {
+    const stageOf = { 1: 1, 2: 3, 3: 2, 4: 2 };
+    expect(packStages(steps, dag, stageOf).stages.map((s) => s.stepIds)).toEqual([[1], [3, 4], [2]]);
+    const t = buildTrajectory(steps, dag, { stageOf });
+    expect(t.rounds.map((r) => r.executions.length)).toEqual([1, 1, 1]);
+  });
+
+  it("reports and refuses stages that break σ's rule, gaps, missing and bad stages", () => {
+    expect(stageAssignmentProblems(steps, dag, { 1: 1, 2: 1, 3: 1, 4: 1 }).map((p) => [p.code, p.stepId, p.parent])).toEqual([
+      ["parent-after-child", 2, 1],
+      ["parent-after-child", 3, 1],
+    ]);
+    // A plan-only parent may share its child's stage but not follow it.
+    expect(stageAssignmentProblems(steps, dag, { 1: 1, 2: 2, 3: 2, 4: 2 })).toEqual([]);
+    expect(stageAssignmentProblems(steps, dag, { 1: 1, 2: 2, 3: 3, 4: 2 }).map((p) => p.code)).toEqual(["parent-after-child"]);
+    expect(stageAssignmentProblems(steps, dag, { 1: 1, 2: 4, 3: 2, 4: 2 }).map((p) => [p.code, p.stage])).toEqual([["empty-stage", 3]]);
+    expect(stageAssignmentProblems(steps, dag, { 1: 1, 2: 0, 3: 2 }).map((p) => [p.code, p.stepId])).toEqual([
+      ["bad-stage", 2],
+      ["missing-stage", 4],
+    ]);
+    expect(() => packStages(steps, dag, { 1: 1, 2: 1, 3: 2, 4: 2 })).toThrow(InvalidStageAssignmentError);
+    expect(() => buildTrajectory(steps, { 1: [2], 2: [1] }, { stageOf: { 1: 1, 2: 2 } })).toThrow(InvalidDagError);
   });
 });

@@ -92,9 +92,100 @@ export function assignStages(steps: readonly Step[], dag: Dag): Record<number, n
   return sigma;
 }
 
-/** Packs steps into stages with the paper's σ. Throws {@link InvalidDagError} like {@link assignStages}. */
-export function packStages(steps: readonly Step[], dag: Dag): Packing {
-  const stageOf = assignStages(steps, dag);
+/** Why an explicit stage assignment (see {@link packStages}) cannot be packed. */
+export type StageProblemCode = "missing-stage" | "bad-stage" | "parent-after-child" | "empty-stage";
+
+/** One problem of an explicit stage assignment, found by {@link stageAssignmentProblems}. */
+export interface StageProblem {
+  code: StageProblemCode;
+  message: string;
+  stepId?: number;
+  /** For `parent-after-child`: the parent that is not in an earlier stage than its child allows. */
+  parent?: number;
+  /** For `empty-stage`: the stage that holds no step. For the others: the step's stage. */
+  stage?: number;
+}
+
+/**
+ * Checks an explicit stage assignment against the DAG, with σ's rule: a child must be in a later
+ * stage than each executed parent and in the same or a later stage than each plan-only parent.
+ * Problems: `missing-stage` (a step without a stage), `bad-stage` (not a positive integer),
+ * `parent-after-child` (one per violated edge) and `empty-stage` (stages must run 1..n without
+ * gaps). Edges to unknown steps are ignored (the DAG checks report them). σ itself never has problems.
+ */
+export function stageAssignmentProblems(
+  steps: readonly Step[],
+  dag: Dag,
+  stageOf: Readonly<Record<number, number>>,
+): StageProblem[] {
+  const problems: StageProblem[] = [];
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const used = new Set<number>();
+  let max = 0;
+  for (const step of steps) {
+    const stage = stageOf[step.id];
+    if (stage === undefined) {
+      problems.push({ code: "missing-stage", stepId: step.id, message: `step ${step.id} has no stage` });
+    } else if (!Number.isInteger(stage) || stage < 1) {
+      problems.push({ code: "bad-stage", stepId: step.id, stage, message: `step ${step.id} has stage ${stage}, which is not a positive integer` });
+    } else {
+      used.add(stage);
+      max = Math.max(max, stage);
+    }
+  }
+  for (const step of steps) {
+    const stage = stageOf[step.id];
+    if (stage === undefined || !used.has(stage)) continue;
+    for (const p of new Set(parentsOf(dag, step.id))) {
+      const parent = byId.get(p);
+      const ps = stageOf[p];
+      if (parent === undefined || p === step.id || ps === undefined || !used.has(ps)) continue;
+      const executed = !isPlanOnly(parent);
+      if (executed ? ps < stage : ps <= stage) continue;
+      problems.push({
+        code: "parent-after-child",
+        stepId: step.id,
+        parent: p,
+        stage,
+        message: executed
+          ? `step ${step.id} is in stage ${stage} but depends on step ${p}, whose execution runs in stage ${ps}: it must be in stage ${ps + 1} or later`
+          : `step ${step.id} is in stage ${stage} but depends on plan-only step ${p} in stage ${ps}: it must be in stage ${ps} or later`,
+      });
+    }
+  }
+  for (let s = 1; s <= max; s++) {
+    if (!used.has(s)) problems.push({ code: "empty-stage", stage: s, message: `stage ${s} has no steps (stages must be numbered 1..${max} without gaps)` });
+  }
+  return problems;
+}
+
+/** Thrown by {@link packStages} for an explicit stage assignment that cannot be packed. */
+export class InvalidStageAssignmentError extends Error {
+  readonly problems: StageProblem[];
+  constructor(problems: StageProblem[]) {
+    super(`cannot pack steps with the given stages: ${problems.map((p) => p.message).join("; ")}`);
+    this.name = "InvalidStageAssignmentError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Packs steps into stages with the paper's σ, or — when `stageOf` is given — with that explicit
+ * assignment (e.g. a reviewer's edited stages), which must pass {@link stageAssignmentProblems}
+ * (else {@link InvalidStageAssignmentError}). Throws {@link InvalidDagError} like {@link assignStages}.
+ */
+export function packStages(steps: readonly Step[], dag: Dag, stageOf?: Readonly<Record<number, number>>): Packing {
+  if (stageOf === undefined) return packWith(steps, assignStages(steps, dag));
+  const blocking = validateDag(steps, dag).filter((i) => BLOCKING.has(i.code));
+  if (blocking.length > 0) throw new InvalidDagError(blocking);
+  const problems = stageAssignmentProblems(steps, dag, stageOf);
+  if (problems.length > 0) throw new InvalidStageAssignmentError(problems);
+  const own: Record<number, number> = {};
+  for (const s of steps) own[s.id] = stageOf[s.id] as number;
+  return packWith(steps, own);
+}
+
+function packWith(steps: readonly Step[], stageOf: Record<number, number>): Packing {
   const count = steps.reduce((m, s) => Math.max(m, stageOf[s.id] ?? 0), 0);
   const stages: Stage[] = Array.from({ length: count }, (_, i) => ({ index: i + 1, stepIds: [], executedStepIds: [] }));
   const execRefOf: Record<number, ExecRef> = {};
@@ -115,6 +206,8 @@ export interface BuildOptions {
   question?: string;
   /** The final answer: text (becomes a `<Final_answer>` block) or a full {@link FinalAnswer}. */
   finalAnswer?: string | FinalAnswer;
+  /** An explicit stage for every step instead of σ (see {@link packStages}). */
+  stageOf?: Readonly<Record<number, number>>;
 }
 
 /**
@@ -131,7 +224,7 @@ export interface BuildOptions {
  * Texts are trimmed. Comments are not part of the trajectory (the paper builds plans from plan text).
  */
 export function buildTrajectory(steps: readonly Step[], dag: Dag, opts: BuildOptions = {}): Trajectory {
-  const packing = packStages(steps, dag);
+  const packing = packStages(steps, dag, opts.stageOf);
   const position = new Map(steps.map((s, i) => [s.id, i]));
   const byId = new Map(steps.map((s) => [s.id, s]));
   const rounds: Round[] = packing.stages.map((stage) => {
@@ -311,7 +404,7 @@ export function packingReport(steps: readonly Step[], dag: Dag, tokenizer: Token
 // ---------------------------------------------------------------------------------------------
 
 /** Options of {@link curate}. */
-export interface CurateOptions extends FilterOptions, BuildOptions {
+export interface CurateOptions extends FilterOptions, Omit<BuildOptions, "stageOf"> {
   /** Fold executions shorter than this many lines into their plans (default 3, the paper); false to skip. */
   foldMinLines?: number | false;
   /** Number of source lines, for the line-coverage checks. */
