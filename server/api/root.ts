@@ -10,6 +10,8 @@ import { snapshotsRouter } from "./routers/snapshots";
 import { endpointsRouter } from "./routers/endpoints";
 import { importsRouter } from "./routers/imports";
 import { templatesRouter } from "./routers/templates";
+import { reviewRouter, commentsRouter } from "./routers/review";
+import { trajectoriesRouter } from "./routers/trajectories";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -23,6 +25,9 @@ export const appRouter = createTRPCRouter({
   endpoints: endpointsRouter,
   imports: importsRouter,
   templates: templatesRouter,
+  review: reviewRouter,
+  comments: commentsRouter,
+  trajectories: trajectoriesRouter,
 });
 
 export type AppRouter = typeof appRouter;

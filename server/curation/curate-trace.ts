@@ -8,7 +8,7 @@ import { curate } from "../sprint/packing";
 import { trajectoryMetrics, reduction } from "../sprint/metrics";
 import { serializeTrajectory } from "../sprint/format";
 import type { Dag, Step } from "../sprint/steps";
-import type { Tokenizer } from "../sprint/types";
+import type { Tokenizer, Trajectory } from "../sprint/types";
 import type { Prisma } from "../db/client";
 import type { PipelineConfig } from "./config";
 import { finalAnswerFor } from "./final-answer";
@@ -102,27 +102,7 @@ export async function curateTrace(
   const trajectory = result.trajectory;
   let metrics: StoredMetrics | null = null;
   const baseline = trace.reasoningTokens ?? tokenizer.count(trace.reasoning);
-  if (trajectory) {
-    const m = trajectoryMetrics(trajectory, tokenizer, { steps: result.steps, dag });
-    metrics = {
-      tokenizer: tokenizer.name,
-      baselineTokens: baseline,
-      sequentialTokens: m.sequentialTokens,
-      totalTokens: m.totalTokens,
-      reduction: reduction(m.sequentialTokens, baseline),
-      stageCount: m.stageCount,
-      promptCount: m.promptCount,
-      promptsPerStage: m.promptsPerStage,
-      parallelRatio: m.parallelRatio,
-      criticalPathTokens: m.criticalPathTokens ?? null,
-      packingEfficiency: m.packingEfficiency ?? null,
-      rounds: m.rounds.map((r) => ({
-        index: r.round,
-        planTokens: r.planTokens,
-        lanes: r.lanes.map((l) => ({ index: l.index, planPrefixTokens: l.planPrefixTokens, executionTokens: l.executionTokens })),
-      })),
-    };
-  }
+  if (trajectory) metrics = storedMetrics(trajectory, tokenizer, { steps: result.steps, dag }, baseline);
   return {
     status: result.kept ? "kept" : "filtered",
     reason: result.kept ? null : result.reasons.map((r) => r.message).join("; "),
@@ -132,6 +112,34 @@ export async function curateTrace(
     text: trajectory ? serializeTrajectory(trajectory) : null,
     metrics,
     lineCount,
+  };
+}
+
+/** The metrics stored with a curated trajectory (also recomputed when a reviewer saves an edit). */
+export function storedMetrics(
+  trajectory: Trajectory,
+  tokenizer: Tokenizer,
+  structure: { steps: readonly Step[]; dag: Dag },
+  baselineTokens: number,
+): StoredMetrics {
+  const m = trajectoryMetrics(trajectory, tokenizer, { steps: structure.steps, dag: structure.dag });
+  return {
+    tokenizer: tokenizer.name,
+    baselineTokens,
+    sequentialTokens: m.sequentialTokens,
+    totalTokens: m.totalTokens,
+    reduction: reduction(m.sequentialTokens, baselineTokens),
+    stageCount: m.stageCount,
+    promptCount: m.promptCount,
+    promptsPerStage: m.promptsPerStage,
+    parallelRatio: m.parallelRatio,
+    criticalPathTokens: m.criticalPathTokens ?? null,
+    packingEfficiency: m.packingEfficiency ?? null,
+    rounds: m.rounds.map((r) => ({
+      index: r.round,
+      planTokens: r.planTokens,
+      lanes: r.lanes.map((l) => ({ index: l.index, planPrefixTokens: l.planPrefixTokens, executionTokens: l.executionTokens })),
+    })),
   };
 }
 
