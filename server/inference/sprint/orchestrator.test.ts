@@ -1,0 +1,417 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { parseTrajectory } from "../../sprint/format";
+import { ScriptedEngine, type ScriptedAnswer } from "../engines/scripted";
+import type { CompletionRequest } from "../engines/types";
+import { buildRunPrefix, DEFAULT_FEW_SHOT } from "./context";
+import { replayEvents, type InferenceEvent } from "./events";
+import { runSequential, runSprint, type RunSprintOptions, type SprintRunResult } from "./orchestrator";
+import type { SprintParamsInput } from "./params";
+import { classifyRequest, idealCriticalPathMs, syntheticModel, syntheticSpec } from "./synthetic";
+
+const Q = "What is 6 times 7?";
+const now = () => Date.now();
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Runs with fake timers driven to completion; deterministic virtual time (ms). */
+async function run(engine: ScriptedEngine, params: SprintParamsInput = {}, extra: Partial<RunSprintOptions> = {}): Promise<SprintRunResult & { events: InferenceEvent[] }> {
+  const promise = runSprint({ engine, question: Q, params, now, keepEvents: true, ...extra });
+  await vi.runAllTimersAsync();
+  const result = await promise;
+  return result as SprintRunResult & { events: InferenceEvent[] };
+}
+
+function of<T extends InferenceEvent["type"]>(events: readonly InferenceEvent[], type: T): Extract<InferenceEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<InferenceEvent, { type: T }> => e.type === type);
+}
+
+describe("runSprint — the loop", () => {
+  it("runs rounds of plan → parallel executions → final answer (round-sync)", async () => {
+    const engine = new ScriptedEngine({ respond: syntheticModel(syntheticSpec([2, 1])), tokenDelayMs: 10 });
+    const r = await run(engine);
+    expect(r.status).toBe("completed");
+    expect(r.trajectory.rounds.map((x) => x.executions.map((e) => e.index))).toEqual([[1, 2], [1]]);
+    expect(r.trajectory.rounds[0]?.executions[1]?.text).toMatch(/^Result 1\.2:/);
+    expect(r.boxed).toBe("42");
+    expect(parseTrajectory(r.text, { strict: true }).ok).toBe(true);
+    expect(r.metrics.rounds).toBe(2);
+    expect(r.metrics.maxLanesPerRound).toBe(2);
+    expect(r.metrics.meanLanesPerRound).toBe(1.5);
+    expect(r.metrics.sequentialTokens).toBeLessThan(r.metrics.totalTokens);
+    expect(r.metrics.sequentialTokens).toBe(r.metrics.paper.sequentialTokens);
+    expect(r.adherence.rate).toBe(1);
+    // Events: contiguous seq, non-decreasing t, and an exact replay.
+    expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
+    expect(r.events.every((e, i) => i === 0 || e.t >= (r.events[i - 1] as InferenceEvent).t)).toBe(true);
+    const replay = replayEvents(r.events);
+    expect(replay.text).toBe(r.text);
+    expect(replay.boxed).toBe("42");
+    expect(replay.status).toBe("completed");
+    expect(of(r.events, "run-finished")[0]?.text).toBe(r.text);
+    // Byte-identical shared prefix across every call.
+    const prefix = buildRunPrefix(Q);
+    const shared = `${prefix.system}\n\n${prefix.user}\n\n<think>\n`;
+    expect(engine.requests.every((q) => q.prompt.startsWith(shared))).toBe(true);
+    expect(engine.requests[0]?.stop).toEqual(["</Plan_", "</Execution_", "</Final_answer>", "</think>", "</execution_"]);
+    expect(engine.requests[0]?.temperature).toBe(0.6);
+  });
+
+  it("measures timings exactly under virtual time: wall = ideal critical path for both schedules", async () => {
+    const spec = syntheticSpec([3, 1, 4], { execWords: (p, k) => 10 + 7 * k + p });
+    const rs = await run(new ScriptedEngine({ respond: syntheticModel(spec), tokenDelayMs: 5 }), { schedule: "round-sync" });
+    const eg = await run(new ScriptedEngine({ respond: syntheticModel(spec), tokenDelayMs: 5 }), { schedule: "eager", executorContext: "prefix" });
+    expect(rs.metrics.wallMs).toBe(idealCriticalPathMs(spec, "round-sync", 5));
+    expect(eg.metrics.wallMs).toBe(idealCriticalPathMs(spec, "eager", 5));
+    expect(eg.metrics.wallMs).toBeLessThan(rs.metrics.wallMs);
+    for (const r of [rs, eg]) {
+      expect(r.metrics.measuredCriticalPathMs).toBe(r.metrics.wallMs);
+      expect(r.metrics.overheadMs).toBe(0);
+      expect(r.metrics.ttftMs).toBe(10); // the first token "<" may start "</Plan_": held back one token, as vLLM does
+    }
+    // Same trajectory text either way (prefix context is schedule-independent).
+    expect(eg.text).toBe(
+      (await run(new ScriptedEngine({ respond: syntheticModel(spec), tokenDelayMs: 5 }), { schedule: "round-sync", executorContext: "prefix" })).text,
+    );
+  });
+
+  it("eager: executor k starts the moment </prompt_p.k> has streamed", async () => {
+    const spec = syntheticSpec([3]);
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(spec), tokenDelayMs: 10 }), { schedule: "eager" });
+    const planner = of(r.events, "call-finished").find((e) => e.role === "planner" && e.round === 1);
+    const detected = of(r.events, "prompt-detected").filter((e) => e.round === 1);
+    const starts = of(r.events, "call-started").filter((e) => e.role === "executor" && e.round === 1);
+    expect(detected.map((e) => e.index)).toEqual([1, 2, 3]);
+    expect(starts.map((e) => e.lane)).toEqual([1, 2, 3]);
+    for (const [i, s] of starts.entries()) {
+      expect(s.t).toBe((detected[i] as InferenceEvent).t);
+      expect(s.t).toBeLessThan((planner as InferenceEvent).t);
+      // the start follows its detection directly
+      expect(s.seq).toBe((detected[i] as InferenceEvent).seq + 1);
+    }
+    const timing = r.metrics.roundTimings[0];
+    expect(timing?.lanes.map((l) => l.readyMs)).toEqual(detected.map((e) => e.t));
+  });
+
+  it("round-sync: executors start only when the plan is complete", async () => {
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(syntheticSpec([3])), tokenDelayMs: 10 }), { schedule: "round-sync" });
+    const plannerEnd = of(r.events, "call-finished").find((e) => e.role === "planner")?.t as number;
+    const starts = of(r.events, "call-started").filter((e) => e.role === "executor");
+    expect(starts).toHaveLength(3);
+    expect(starts.every((s) => s.t === plannerEnd)).toBe(true);
+  });
+
+  it("executor contexts: rearranged (code) vs prefix (paper)", async () => {
+    const spec = syntheticSpec([2]);
+    const rearranged = new ScriptedEngine({ respond: syntheticModel(spec) });
+    await run(rearranged, { executorContext: "rearranged" });
+    const prefix = new ScriptedEngine({ respond: syntheticModel(spec) });
+    await run(prefix, { executorContext: "prefix" });
+    const execOf = (e: ScriptedEngine) => e.requests.filter((q) => classifyRequest(q).role === "executor").map((q) => q.prompt.slice(q.prompt.lastIndexOf("<Plan_1>")));
+    const [r1, r2] = execOf(rearranged);
+    // Rearranged: the executor's own prompt is the only one, numbered 1.1; the other chunk keeps its text.
+    expect(r2).toContain("<prompt_1.1> [task 1.2]");
+    expect(r2).not.toContain("[task 1.1]");
+    expect(r2).toContain("Step 1:");
+    expect(r2?.endsWith("</Plan_1>\n\n<Execution_1>\n<execution_1.1>\n")).toBe(true);
+    expect(r1).toContain("Step 2:");
+    const [p1, p2] = execOf(prefix);
+    // Prefix: the plan up to the end of the executor's own prompt.
+    expect(p1).not.toContain("Step 2:");
+    expect(p1?.endsWith("[task 1.1] work on item 1 </prompt_1.1>\n</Plan_1>\n\n<Execution_1>\n<execution_1.1>\n")).toBe(true);
+    expect(p2).toContain("<prompt_1.1> [task 1.1]");
+    expect(p2?.endsWith("</prompt_1.2>\n</Plan_1>\n\n<Execution_1>\n<execution_1.2>\n")).toBe(true);
+  });
+});
+
+describe("runSprint — normalization and format drift", () => {
+  it("re-wraps the plan as <Plan_p> and renumbers prompts p.1..p.k", async () => {
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "planner" && c.round === 1) return "<Plan_5>\nTwo parts.\n<prompt_5.3> [task 1.1] a </prompt_5.3>\n<prompt_9> [task 1.2] b </prompt_9>\n</Plan_5>";
+        if (c.role === "planner") return "<Final_answer>\nSo \\boxed{7}\n</Final_answer>";
+        return `done ${(c as { index: number }).index}\n</execution_1.1>`;
+      },
+    });
+    const r = await run(engine);
+    const round = r.trajectory.rounds[0];
+    expect(round?.index).toBe(1);
+    expect(round?.chunks.map((c) => c.prompt?.index)).toEqual([1, 2]);
+    expect(r.text).toContain("<prompt_1.1> [task 1.1] a </prompt_1.1>");
+    expect(r.text).toContain("<prompt_1.2> [task 1.2] b </prompt_1.2>");
+    expect(round?.executions).toEqual([
+      { index: 1, text: "done 1" },
+      { index: 2, text: "done 2" },
+    ]);
+    expect(r.adherence.byCode["renumbered-round"]).toBe(1);
+    expect(r.adherence.byCode["renumbered-prompt"]).toBe(2);
+    expect(r.adherence.rate).toBeLessThan(1);
+    // The second planner prompt carries the normalized history.
+    expect(engine.requests.at(-1)?.prompt).toContain("<Plan_1>\nTwo parts.\n<prompt_1.1>");
+    expect(r.boxed).toBe("7");
+  });
+
+  it("survives a malformed plan: missing tags, an unclosed prompt, an execution written by the planner", async () => {
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "planner" && c.round === 1) return "No plan tag here.\n<prompt_1.1> [task 1.1] first\n<prompt_1.2> [task 1.2] second </prompt_1.2>\n<Execution_1>\n<execution_1.1>\nI did it myself";
+        if (c.role === "planner" && c.round === 2) return "**Final Answer**\nThe answer is \\boxed{3}.";
+        return "ok <execution_1.3> drift";
+      },
+    });
+    const r = await run(engine);
+    expect(r.status).toBe("completed");
+    expect(r.trajectory.rounds).toHaveLength(1);
+    expect(r.trajectory.rounds[0]?.chunks.filter((c) => c.prompt).length).toBe(2);
+    expect(r.trajectory.rounds[0]?.executions.map((e) => e.text)).toEqual(["ok", "ok"]);
+    expect(r.finalAnswer).toMatchObject({ style: "markdown", text: "The answer is \\boxed{3}." });
+    expect(r.boxed).toBe("3");
+    expect(Object.keys(r.adherence.byCode).sort()).toEqual(
+      expect.arrayContaining(["missing-plan-open", "planner-wrote-execution", "executor-drift", "markdown-final-answer"]),
+    );
+    expect(r.adherence.plannerOutputs).toBe(2);
+    expect(r.adherence.executorOutputs).toBe(2);
+    expect(of(r.events, "diagnostic").length).toBe(r.adherence.issues.length);
+  });
+
+  it("forces the final answer at maxRounds", async () => {
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "final") return "Forced: \\boxed{1}\n</Final_answer>";
+        if (c.role === "planner") return `<Plan_${c.round}>\nKeep going.\n<prompt_${c.round}.1> [task ${c.round}.1] more </prompt_${c.round}.1>\n</Plan_${c.round}>`;
+        return "partial";
+      },
+    });
+    const r = await run(engine, { maxRounds: 3 });
+    expect(r.trajectory.rounds).toHaveLength(2);
+    expect(r.finalAnswer).toEqual({ text: "Forced: \\boxed{1}", style: "tag", forced: true });
+    expect(engine.requests.at(-1)?.prompt.endsWith("</Execution_2>\n\n<Final_answer>\n")).toBe(true);
+    expect(engine.requests.at(-1)?.stop).toEqual(["</Final_answer>", "</think>"]);
+    expect(of(r.events, "round-started").map((e) => [e.round, e.forced])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    expect(r.metrics.roundTimings.at(-1)?.forced).toBe(true);
+  });
+
+  it("an empty planner output forces the answer at once", async () => {
+    const engine = new ScriptedEngine({ respond: (req) => (classifyRequest(req).role === "final" ? "\\boxed{0}" : "  ") });
+    const r = await run(engine);
+    expect(r.finalAnswer?.forced).toBe(true);
+    expect(r.adherence.byCode["empty-plan"]).toBe(1);
+    expect(engine.requests).toHaveLength(2);
+  });
+
+  it("prompted mode: few-shot context, and a bare boxed answer is repaired into a final answer", async () => {
+    const engine = new ScriptedEngine({ respond: () => "I think the product is 42, so \\boxed{42}." });
+    const r = await run(engine, { prompted: { fewShot: [DEFAULT_FEW_SHOT] } });
+    expect(engine.requests[0]?.prompt).toContain("Example 1:\n\n<Question>\nWhat is the sum of the prime factors of 84");
+    expect(engine.requests[0]?.chat?.system).toContain("Example 1:");
+    expect(engine.requests[0]?.chat?.user).toBe(`<Question>\n${Q}\n</Question>`);
+    expect(r.boxed).toBe("42");
+    expect(r.adherence.byCode["repaired-untagged-answer"]).toBe(1);
+    expect(() => buildRunPrefix(Q, { fewShot: ["not a trajectory"] })).toThrow(/few-shot example 1/);
+  });
+});
+
+describe("runSprint — retries", () => {
+  it("retries an over-long planner output (capped at retryOverTokens + 1), accepting the last attempt", async () => {
+    const spec = syntheticSpec([1]);
+    const base = syntheticModel(spec);
+    let plannerCalls = 0;
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "planner" && c.round === 1) {
+          plannerCalls++;
+          return `<Plan_1>\n${"word ".repeat(plannerCalls === 1 ? 80 : 5)}\n<prompt_1.1> [task 1.1] x </prompt_1.1>\n</Plan_1>`;
+        }
+        return base(req);
+      },
+    });
+    const r = await run(engine, { planner: { retryOverTokens: 40, maxTokens: 500 } });
+    const retries = of(r.events, "call-retry");
+    expect(retries.map((e) => [e.role, e.attempt, e.reason])).toEqual([["planner", 1, "over-long"]]);
+    expect(engine.requests[0]?.maxTokens).toBe(41);
+    expect(engine.requests[1]?.maxTokens).toBe(41); // attempt 2 of 3 is still capped
+    expect(r.trajectory.rounds[0]?.chunks[0]?.text).toBe("word word word word word");
+    expect(r.metrics.retries).toBe(1);
+    expect(r.metrics.generatedTokens).toBeGreaterThan(r.metrics.totalTokens);
+
+    // Always over-long: the third attempt is accepted at full max_tokens.
+    const long = new ScriptedEngine({
+      respond: (req) => (classifyRequest(req).role === "planner" ? `<Final_answer>\n${"x ".repeat(40)} \\boxed{1}` : ""),
+    });
+    const r2 = await run(long, { planner: { retryOverTokens: 10, maxTokens: 500 } });
+    expect(long.requests.map((q) => q.maxTokens)).toEqual([11, 11, 500]);
+    expect(of(r2.events, "call-finished")[0]?.overLongAccepted).toBe(true);
+    expect(r2.boxed).toBe("1");
+  });
+
+  it("retries an over-long executor output, a truncated stream and a failed request, with seeds per attempt", async () => {
+    const base = syntheticModel(syntheticSpec([3], { execWords: 5 }));
+    const seen = new Map<string, number>();
+    const engine = new ScriptedEngine({
+      tokenDelayMs: 1,
+      respond: (req: CompletionRequest): string | ScriptedAnswer => {
+        const c = classifyRequest(req);
+        if (c.role !== "executor") return base(req);
+        const key = `${c.round}.${c.index}`;
+        const n = (seen.get(key) ?? 0) + 1;
+        seen.set(key, n);
+        if (c.index === 1 && n === 1) return { text: "y ".repeat(30) };
+        if (c.index === 2 && n === 1) return { text: base(req), truncateAfter: 3 };
+        if (c.index === 3 && n === 1) return { text: "", failBefore: { message: "HTTP 503" } };
+        return base(req);
+      },
+    });
+    const r = await run(engine, { executor: { retryOverTokens: 20 }, seed: 100 });
+    expect(r.status).toBe("completed");
+    const retries = of(r.events, "call-retry").map((e) => [e.lane, e.reason]);
+    expect(retries).toEqual(expect.arrayContaining([[1, "over-long"], [2, "truncated"], [3, "http"]]));
+    expect(r.trajectory.rounds[0]?.executions.map((e) => e.text.slice(0, 10))).toEqual(["Result 1.1", "Result 1.2", "Result 1.3"]);
+    const lane1 = engine.requests.filter((q) => classifyRequest(q).role === "executor" && q.prompt.includes("[task 1.1]") && !q.prompt.includes("[task 1.2]"));
+    expect(lane1.map((q) => q.seed)).toEqual([100, 101]);
+    expect(r.metrics.roundTimings[0]?.lanes.map((l) => l.attempts)).toEqual([2, 2, 2]);
+  });
+
+  it("keeps a truncated output when the retries run out, and fails the run on a permanent error", async () => {
+    const base = syntheticModel(syntheticSpec([1]));
+    const truncating = new ScriptedEngine({
+      respond: (req) => (classifyRequest(req).role === "executor" ? { text: "Result kept so far and more", truncateAfter: 3 } : base(req)),
+    });
+    const r = await run(truncating, { errorAttempts: 2 });
+    expect(r.status).toBe("completed");
+    expect(r.trajectory.rounds[0]?.executions[0]?.text).toBe("Result kept so");
+    expect(of(r.events, "call-finished").find((e) => e.role === "executor")?.finishReason).toBe("truncated");
+
+    const failing = new ScriptedEngine({
+      respond: (req) => (classifyRequest(req).role === "executor" ? { text: "", failBefore: { message: "HTTP 400 bad request", retryable: false } } : base(req)),
+    });
+    const f = await run(failing);
+    expect(f.status).toBe("failed");
+    expect(f.error).toMatch(/HTTP 400/);
+    expect(of(f.events, "error")).toHaveLength(1);
+    expect(of(f.events, "run-finished")[0]?.status).toBe("failed");
+  });
+
+  it("eager: a retried planner attempt cancels the executors it started", async () => {
+    const spec = syntheticSpec([2], { execWords: 100 });
+    const base = syntheticModel(spec);
+    let plannerCalls = 0;
+    const engine = new ScriptedEngine({
+      tokenDelayMs: 10,
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "planner" && c.round === 1) {
+          plannerCalls++;
+          return plannerCalls === 1 ? base(req).replace("Then", `Then ${"more ".repeat(200)}`) : base(req);
+        }
+        return base(req);
+      },
+    });
+    const r = await run(engine, { schedule: "eager", planner: { retryOverTokens: 100 } });
+    expect(r.status).toBe("completed");
+    const cancelled = of(r.events, "call-cancelled");
+    expect(cancelled.map((e) => [e.role, e.lane])).toEqual([
+      ["executor", 1],
+      ["executor", 2],
+    ]);
+    expect(cancelled.every((e) => e.reason === "the planner output was retried")).toBe(true);
+    expect(r.trajectory.rounds[0]?.executions).toHaveLength(2);
+    expect(of(r.events, "prompt-detected").map((e) => e.attempt)).toEqual([1, 1, 2, 2]);
+  });
+});
+
+describe("runSprint — cancellation, deadlines, limits", () => {
+  it("cancels mid-round: every in-flight call ends, completed rounds are kept", async () => {
+    const spec = syntheticSpec([2, 3], { execWords: 50 });
+    const engine = new ScriptedEngine({ respond: syntheticModel(spec), tokenDelayMs: 10 });
+    const ac = new AbortController();
+    const events: InferenceEvent[] = [];
+    const promise = runSprint({ engine, question: Q, now, signal: ac.signal, onEvent: (e) => events.push(e) });
+    // Abort once round 2's executors are running.
+    let aborted = false;
+    const poll = setInterval(() => {
+      if (!aborted && events.some((e) => e.type === "call-started" && e.role === "executor" && e.round === 2 && e.lane === 3)) {
+        aborted = true;
+        ac.abort();
+        clearInterval(poll);
+      }
+    }, 5);
+    await vi.runAllTimersAsync();
+    const r = await promise;
+    expect(r.status).toBe("cancelled");
+    expect(r.trajectory.rounds).toHaveLength(1);
+    expect(r.finalAnswer).toBeNull();
+    const cancelled = of(events, "call-cancelled");
+    expect(cancelled.map((e) => [e.round, e.lane])).toEqual([
+      [2, 1],
+      [2, 2],
+      [2, 3],
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: "run-finished", status: "cancelled" });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("stops at the run deadline with status timeout", async () => {
+    const engine = new ScriptedEngine({ respond: syntheticModel(syntheticSpec([1, 1, 1])), tokenDelayMs: 10 });
+    const r = await run(engine, { timeoutMs: 700 });
+    expect(r.status).toBe("timeout");
+    expect(r.metrics.wallMs).toBe(700);
+    expect(r.error).toMatch(/700 ms deadline/);
+  });
+
+  it("an already aborted signal ends the run before any call", async () => {
+    const engine = new ScriptedEngine({ respond: () => "x" });
+    const r = await run(engine, {}, { signal: AbortSignal.abort() });
+    expect(r.status).toBe("cancelled");
+    expect(engine.requests.length).toBeLessThanOrEqual(1);
+  });
+
+  it("maxConcurrentLanes bounds the executors of a run", async () => {
+    const spec = syntheticSpec([3], { execWords: 20 });
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(spec), tokenDelayMs: 1 }), { maxConcurrentLanes: 1 });
+    const lanes = r.metrics.roundTimings[0]?.lanes ?? [];
+    expect(lanes[1]?.startMs).toBeGreaterThanOrEqual(lanes[0]?.endMs as number);
+    expect(lanes[2]?.startMs).toBeGreaterThanOrEqual(lanes[1]?.endMs as number);
+    expect(r.metrics.overheadMs).toBeGreaterThan(0); // queueing is off the critical path
+  });
+
+  it("uses separate planner and executor engines", async () => {
+    const model = syntheticModel(syntheticSpec([2]));
+    const planner = new ScriptedEngine({ id: "p", respond: model });
+    const executor = new ScriptedEngine({ id: "e", respond: model });
+    const r = await run(planner, {}, { engine: { planner, executor } });
+    expect(r.status).toBe("completed");
+    expect(planner.requests.every((q) => classifyRequest(q).role === "planner")).toBe(true);
+    expect(executor.requests).toHaveLength(2);
+    expect(of(r.events, "run-started")[0]?.engines).toEqual({ planner: "p", executor: "e" });
+  });
+});
+
+describe("runSequential", () => {
+  it("one plain completion with baseline metrics", async () => {
+    const engine = new ScriptedEngine({ respond: () => "Let me think. 6 * 7 = 42.\n</think>\n\nThe answer is \\boxed{42}.", tokenDelayMs: 2 });
+    const promise = runSequential({ engine, question: Q, now, keepEvents: true });
+    await vi.runAllTimersAsync();
+    const r = await promise;
+    expect(r.status).toBe("completed");
+    expect(r.boxed).toBe("42");
+    expect(engine.requests[0]?.prompt.endsWith("within \\boxed{}.\n\n<think>\n")).toBe(true);
+    expect(engine.requests[0]?.stop).toEqual([]);
+    expect(r.metrics.sequentialTokens).toBe(r.metrics.totalTokens);
+    expect(r.metrics.finishReason).toBe("stop");
+    expect(r.metrics.wallMs).toBe(r.metrics.generatedTokens * 2);
+    expect(replayEvents(r.events ?? []).text).toBe(r.text);
+  });
+});
