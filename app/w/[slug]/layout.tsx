@@ -4,6 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { workspaceAccess } from "@/server/auth/workspace-access";
 import { WorkspaceProvider } from "@/components/workspace-context";
 import { WorkspaceNav } from "@/components/nav";
+import { CommandPaletteProvider, PaletteButton } from "@/components/command-palette";
 import { Forbidden } from "@/components/status-pages";
 import { signOutAction } from "@/app/(auth)/actions";
 
@@ -18,6 +19,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const { workspace, role, user, workspaces } = access;
   return (
     <WorkspaceProvider value={{ id: workspace.id, name: workspace.name, slug: workspace.slug, role, userId: user.id }}>
+      <CommandPaletteProvider>
       <div className="flex min-h-screen">
         <aside className="flex w-60 shrink-0 flex-col border-r border-zinc-200 bg-white">
           <div className="border-b border-zinc-200 px-4 py-4">
@@ -36,7 +38,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
               </details>
             )}
           </div>
-          <div className="flex-1 p-2"><WorkspaceNav slug={slug} /></div>
+          <div className="flex-1 space-y-2 p-2"><PaletteButton /><WorkspaceNav slug={slug} /></div>
           <div className="border-t border-zinc-200 p-3 text-sm">
             <div className="truncate font-medium" data-testid="current-user">{user.name ?? user.email}</div>
             <div className="truncate text-xs text-zinc-500">{user.email}</div>
@@ -48,6 +50,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
         </aside>
         <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
       </div>
+      </CommandPaletteProvider>
     </WorkspaceProvider>
   );
 }
