@@ -12,6 +12,7 @@ import { importsRouter } from "./routers/imports";
 import { templatesRouter } from "./routers/templates";
 import { reviewRouter, commentsRouter } from "./routers/review";
 import { trajectoriesRouter } from "./routers/trajectories";
+import { inferenceRouter } from "./routers/inference";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   review: reviewRouter,
   comments: commentsRouter,
   trajectories: trajectoriesRouter,
+  inference: inferenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -92,6 +92,16 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "trajectories.diff": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, trajectoryId: "missing", from: 1, to: 2 }) },
   "trajectories.save": { access: "reviewer", input: (f) => ({ workspaceId: f.workspaceId, trajectoryId: "missing", baseVersion: 1, draft: { steps: [], dag: {} } }) },
   "trajectories.restore": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, trajectoryId: "missing", version: 1, baseVersion: 1 }) },
+  "inference.options": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "inference.start": { access: "reviewer", input: (f) => ({ workspaceId: f.workspaceId, endpointId: "missing", question: "1+1?" }) },
+  "inference.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
+  "inference.events": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
+  "inference.cancel": { access: "reviewer", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
+  "inference.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "inference.share": { access: "reviewer", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
+  "inference.shareLinks": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "inference.revokeShare": { access: "reviewer", input: (f) => ({ workspaceId: f.workspaceId, shareLinkId: "missing" }) },
+  "inference.sendToStudio": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing", datasetId: "missing" }) },
   "snapshots.create": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, datasetId: "missing" }) },
 };
 

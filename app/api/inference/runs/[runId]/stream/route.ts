@@ -1,0 +1,92 @@
+/**
+ * Live events of a playground run as Server-Sent Events: `data: <InferenceEvent JSON>` per event (the same
+ * persisted, coalesced events `inference.events` returns), then `event: end` when the run is over. Resume with
+ * `?after=<last seq>`. A run that is finished, or running in another process, is served from the database.
+ */
+import { NextResponse } from "next/server";
+import { auth } from "@/server/auth";
+import { prisma } from "@/server/db/client";
+import { runEvents, subscribe } from "@/server/inference/runs";
+import type { InferenceEvent } from "@/server/inference/sprint/events";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(req: Request, { params }: { params: Promise<{ runId: string }> }) {
+  const session = await auth();
+  if (!session?.user?.id) return NextResponse.json({ error: "Sign in to follow runs." }, { status: 401 });
+  const { runId } = await params;
+  const run = await prisma.inferenceRun.findUnique({ where: { id: runId }, select: { id: true, workspaceId: true } });
+  const member = run && (await prisma.membership.findUnique({ where: { workspaceId_userId: { workspaceId: run.workspaceId, userId: session.user.id } } }));
+  if (!run) return NextResponse.json({ error: "No such run." }, { status: 404 });
+  if (!member) return NextResponse.json({ error: "You are not a member of this workspace." }, { status: 403 });
+  const afterParam = Number(new URL(req.url).searchParams.get("after") ?? req.headers.get("last-event-id") ?? -1);
+  let last = Number.isInteger(afterParam) ? afterParam : -1;
+
+  const enc = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const send = (e: InferenceEvent) => {
+        if (closed || e.seq <= last) return;
+        last = e.seq;
+        controller.enqueue(enc.encode(`id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`));
+      };
+      const end = () => {
+        if (closed) return;
+        closed = true;
+        controller.enqueue(enc.encode(`event: end\ndata: {}\n\n`));
+        controller.close();
+        cleanup();
+      };
+      // Subscribe first (buffering), then catch up from the database, then drain the buffer: no gap, no duplicate.
+      const buffered: (InferenceEvent | null)[] = [];
+      let live = false;
+      const unsubscribe = subscribe(runId, (e) => {
+        if (!live) buffered.push(e);
+        else if (e === null) end();
+        else send(e);
+      });
+      const heartbeat = setInterval(() => {
+        if (!closed) controller.enqueue(enc.encode(`: keep-alive\n\n`));
+      }, 15_000);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe?.();
+      };
+      req.signal.addEventListener("abort", () => {
+        closed = true;
+        cleanup();
+      });
+      for (;;) {
+        const page = await runEvents(prisma, runId, last);
+        for (const e of page.events) send(e);
+        if (page.events.length < 5000) {
+          if (!unsubscribe && page.done) return end();
+          break;
+        }
+      }
+      if (!unsubscribe) {
+        // Running in another process (or just finished): poll the database.
+        while (!closed) {
+          await new Promise((r) => setTimeout(r, 300));
+          const page = await runEvents(prisma, runId, last);
+          for (const e of page.events) send(e);
+          if (page.done) return end();
+        }
+        return;
+      }
+      live = true;
+      for (const e of buffered) {
+        if (e === null) return end();
+        send(e);
+      }
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+  });
+}
