@@ -210,16 +210,9 @@ describe("runImport", () => {
     expect(first.text?.startsWith("<Plan_1>")).toBe(true);
     expect(first.sequentialTokens).toBeGreaterThan(0);
     expect(first.totalTokens).toBeGreaterThanOrEqual(first.sequentialTokens!);
-    expect(first.stages).toEqual([
-      { index: 1, stepIds: [1, 2], executedStepIds: [1, 2] },
-      { index: 2, stepIds: [3, 4], executedStepIds: [3, 4] },
-      { index: 3, stepIds: [5], executedStepIds: [5] },
-    ]);
-    expect(first.dagEdges).toEqual([
-      { parent: 2, child: 3 },
-      { parent: 2, child: 4 },
-      { parent: 4, child: 5 },
-    ]);
+    // Stored like a curation run's output: stage per step id, immediate parents per step id.
+    expect(first.stages).toEqual({ 1: 1, 2: 1, 3: 2, 4: 2, 5: 3 });
+    expect(first.dagEdges).toEqual({ 1: [], 2: [], 3: [2], 4: [2], 5: [4] });
     expect(curated.find((c) => c !== first)).toMatchObject({ curationStatus: "kept", reviewStatus: "pending" });
     // Idempotent too.
     const again = await importText(ds.id, text, { preset: "sprint" });

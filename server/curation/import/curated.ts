@@ -21,6 +21,8 @@ export interface CuratedColumns {
   dag: Dag;
   dagEdges: Edge[];
   stages: Stage[];
+  /** Stage of every step id: the `stages` column's shape (as curation runs store it). */
+  stageOf: Record<number, number>;
   metrics: TrajectoryMetrics;
   sequentialTokens: number;
   totalTokens: number;
@@ -93,6 +95,7 @@ export function curatedColumns(trajectory: Trajectory, tokenizer: Tokenizer = ap
     dag,
     dagEdges: dagEdges(dag),
     stages,
+    stageOf: Object.fromEntries(stages.flatMap((st) => st.stepIds.map((id) => [id, st.index]))),
     metrics,
     sequentialTokens: metrics.sequentialTokens,
     totalTokens: metrics.totalTokens,

@@ -224,8 +224,9 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
               id: newId(),
               traceId,
               steps: c.steps,
-              dagEdges: c.dagEdges,
-              stages: c.stages,
+              // The same shapes curation runs store: immediate parents per step, stage per step.
+              dagEdges: c.dag,
+              stages: c.stageOf,
               metrics: c.metrics,
               text: p.row.curated.text,
               curationStatus: p.row.curated.curationStatus,
