@@ -1,7 +1,8 @@
 /**
  * `npm run worker`: runs the job worker in its own process (scripts/start.ts also spawns it next to the web
  * server). Needs DATABASE_URL, or a running embedded database (`npm start` on this machine).
- * Env: SPRINT_WORKER_CONCURRENCY (default 2), SPRINT_QUEUE_POLL_MS (default 500),
+ * Env: SPRINT_WORKER_CONCURRENCY (task jobs at once, default 2), SPRINT_WORKER_ITEM_CONCURRENCY (item jobs,
+ * e.g. curation traces, at once, default 4), SPRINT_QUEUE_POLL_MS (default 500),
  * SPRINT_WORKER_STOP_TIMEOUT_MS (default 10000). SIGTERM / SIGINT stop it gracefully; a second signal exits at once.
  */
 import { prisma } from "../server/db/client";
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   }
   if (!worker) return;
   jobLog(
-    `worker: serving ${worker.kinds.join(", ")} · concurrency ${worker.concurrency} · polling every ` +
+    `worker: serving ${worker.kinds.join(", ")} · concurrency ${worker.concurrency} tasks + ${worker.itemConcurrency} items · polling every ` +
       `${queuePollIntervalMs()} ms · ${dbMode()} database ${url.replace(/:[^:@/]*@/, ":***@")}`,
   );
 }

@@ -23,7 +23,7 @@ export const pipelineConfigSchema = z.object({
   /** Fold components whose execution spans fewer lines into their plan (paper: 3). */
   foldMinLines: z.number().int().min(0).max(50).default(3),
   filters: filtersSchema.default({ maxStages: 11, minParallelRatio: 1.5, ratioVariant: "paper" }),
-  /** Traces curated at once by one worker. */
+  /** This run's traces curated at once, over all workers (each worker process also has SPRINT_WORKER_ITEM_CONCURRENCY slots). */
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Attempts per trace on retryable backend errors (HTTP 5xx/429, timeouts). */
   maxAttempts: z.number().int().min(1).max(10).default(3),

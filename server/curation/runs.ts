@@ -1,13 +1,18 @@
 /**
  * Curation runs: a dataset (or a selection of its traces) × a frozen pipeline config. Creating a run writes
  * one `pending` CuratedTrajectory row per selected trace (unique per run and trace, so a resumed run never
- * duplicates results) and queues one `curation-run` task; the worker curates the pending rows.
+ * duplicates results), one `curation-run` Task (the run's user-visible progress; it has no job of its own)
+ * and then one `curation-trace` item job per row, in batches. Workers curate the rows
+ * (server/jobs/handlers/curation-trace.ts) and the last one finalizes the run and its Task.
  */
 import type { PrismaClient, Prisma } from "../db/client";
-import { enqueueTask } from "../jobs/queue";
+import { cancelItems, cancelTask, createTask, enqueueItems } from "../jobs/queue";
+import { CURATION_TRACE_KIND, type CurationTraceInput } from "../jobs/handlers/curation-trace";
 import { pipelineConfigSchema, type PipelineConfigInput, type TraceSelection } from "./config";
 
 export class EmptySelectionError extends Error {}
+
+const PAGE = 1000;
 
 export async function createCurationRun(
   db: PrismaClient,
@@ -25,16 +30,17 @@ export async function createCurationRun(
   };
   const total = await db.trace.count({ where });
   if (total === 0) throw new EmptySelectionError("No traces match this selection. Import traces first, or widen the filters.");
-  const run = await db.curationRun.create({
+  let run = await db.curationRun.create({
     data: { datasetId: args.datasetId, createdById: args.userId, config, configVersion: config.version, total, status: "queued" },
   });
-  // Pending rows in pages (never all trace ids in memory for huge datasets).
+  // 1. Pending rows in pages (never all trace ids in memory for huge datasets). All rows exist before any
+  //    job does, so the run cannot look finished while rows are still being written.
   let cursor: string | undefined;
   for (;;) {
     const page = await db.trace.findMany({
       where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) },
       orderBy: { id: "asc" },
-      take: 1000,
+      take: PAGE,
       select: { id: true },
     });
     if (page.length === 0) break;
@@ -43,16 +49,75 @@ export async function createCurationRun(
       skipDuplicates: true,
     });
     cursor = page[page.length - 1]!.id;
-    if (page.length < 1000) break;
+    if (page.length < PAGE) break;
   }
-  const task = await enqueueTask({
+  // Traces imported or deleted meanwhile: the rows are the truth.
+  const rows = await db.curatedTrajectory.count({ where: { runId: run.id } });
+  if (rows !== total) run = await db.curationRun.update({ where: { id: run.id }, data: { total: rows } });
+  if (rows === 0) {
+    await db.curationRun.delete({ where: { id: run.id } });
+    throw new EmptySelectionError("No traces match this selection. Import traces first, or widen the filters.");
+  }
+
+  // 2. The run's Task (progress for the UI), then 3. one item job per row.
+  const task = await createTask({
     kind: "curation-run",
     workspaceId: args.workspaceId,
     createdById: args.userId,
     input: { runId: run.id },
-    singletonKey: run.id,
+    message: `Queued: ${rows} traces`,
   });
+  try {
+    let after: string | undefined;
+    for (;;) {
+      const page = await db.curatedTrajectory.findMany({
+        where: { runId: run.id, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: PAGE,
+        select: { id: true },
+      });
+      if (page.length === 0) break;
+      const items: CurationTraceInput[] = page.map((r) => ({ runId: run.id, rowId: r.id, taskId: task.id }));
+      await enqueueItems(CURATION_TRACE_KIND, items, { retryLimit: config.maxAttempts - 1 });
+      after = page[page.length - 1]!.id;
+      if (page.length < PAGE) break;
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const now = new Date();
+    await db.curationRun.updateMany({ where: { id: run.id, status: "queued" }, data: { status: "failed", finishedAt: now } }).catch(() => undefined);
+    await db.task
+      .updateMany({ where: { id: task.id, status: { in: ["queued", "running"] } }, data: { status: "failed", error: `Could not enqueue: ${message}`, finishedAt: now } })
+      .catch(() => undefined);
+    await cancelItems(CURATION_TRACE_KIND, { runId: run.id }).catch(() => undefined);
+    throw err;
+  }
   return { run, taskId: task.id };
+}
+
+/** The run's Task (the latest `curation-run` task whose input names it), or null. */
+export async function runTask(db: PrismaClient, runId: string) {
+  return db.task.findFirst({ where: { kind: "curation-run", input: { path: ["runId"], equals: runId } }, orderBy: { createdAt: "desc" } });
+}
+
+/**
+ * Cancels a queued or running run: the run and its Task become cancelled, its queued trace jobs are
+ * cancelled in bulk, and rows being curated go back to pending (a result that arrives later is dropped).
+ * Curated rows stay; the rest stay pending ("not curated"). A finished run is left as it is.
+ *
+ * @returns whether the run was active (and is now cancelled).
+ */
+export async function cancelCurationRun(db: PrismaClient, runId: string, opts: { workspaceId?: string } = {}): Promise<boolean> {
+  const { count } = await db.curationRun.updateMany({
+    where: { id: runId, status: { in: ["queued", "running"] }, ...(opts.workspaceId ? { dataset: { workspaceId: opts.workspaceId } } : {}) },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
+  const task = await runTask(db, runId);
+  if (task) await cancelTask(task.id, opts.workspaceId ? { workspaceId: opts.workspaceId } : {});
+  if (count === 0) return false;
+  await cancelItems(CURATION_TRACE_KIND, { runId });
+  await db.curatedTrajectory.updateMany({ where: { runId, curationStatus: "running" }, data: { curationStatus: "pending" } });
+  return true;
 }
 
 export const REDUCTION_BINS = [-1, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1] as const;

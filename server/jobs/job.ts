@@ -1,7 +1,12 @@
 /**
  * Job kinds: the contract between the queue (`queue.ts`), the worker (`worker.ts`, `runner.ts`) and the
- * handlers (`handlers/*`). A job kind is a name, a Zod schema for its input (checked when the task is
- * enqueued AND again when a worker picks it up), a retry policy and a handler.
+ * handlers (`handlers/*`). A job kind is a name, a Zod schema for its input (checked when the job is
+ * enqueued AND again when a worker picks it up), a retry policy and a handler. Two flavours:
+ *
+ * - **task jobs** ({@link defineJob}): one user-visible `Task` row per job (status, progress, result);
+ * - **item jobs** ({@link defineItemJob}): many small, task-less jobs (e.g. one trace of a curation run),
+ *   enqueued in bulk; the handler records its own result in the domain's rows. Same validation, retries
+ *   with backoff, deadlines, graceful release and dead letters as task jobs, but no Task / progress API.
  *
  * This module has no runtime dependencies on the database so handlers can import it without cycles.
  */
@@ -61,6 +66,67 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   readonly timeoutSeconds?: number;
   /** Does the work. Must be idempotent: a retry re-runs it from the start. */
   handler(ctx: JobContext<z.output<S>>): Promise<JobResult>;
+}
+
+/** What an item job's handler receives: no Task row, no progress API. */
+export interface ItemJobContext<Input> {
+  /** The validated input (the pg-boss job's data, parsed by the kind's Zod schema). */
+  readonly input: Input;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Attempts allowed in all (the job's retry limit + 1; may differ per job, see enqueueItems). */
+  readonly maxAttempts: number;
+  /** Aborted on worker shutdown ({@link WorkerStoppingError}) or timeout ({@link JobTimeoutError}). */
+  readonly signal: AbortSignal;
+  /** Throws the abort reason if {@link signal} is aborted. */
+  throwIfAborted(): void;
+}
+
+/**
+ * A task-less job kind. Create with {@link defineItemJob}. Outcomes of `handler`:
+ * - returns → the job completes (the value is stored as the pg-boss job's output);
+ * - throws {@link JobDeferredError} → the job goes back to the queue after a delay, no attempt spent;
+ * - throws {@link PermanentJobError} → no retry: `giveUp` is called, the job completes;
+ * - throws anything else (or times out) → pg-boss retries it with the kind's backoff; after the last
+ *   attempt `giveUp` is called and the job fails into the dead-letter queue;
+ * - the worker stops → the job is put back without spending an attempt (the handler should undo any
+ *   "in progress" marker it set, like a task job).
+ */
+export interface ItemJobDefinition<S extends z.ZodType = z.ZodType> {
+  readonly mode: "item";
+  /** Queue name. Letters, digits, `-` and `_`. */
+  readonly kind: string;
+  /** Zod schema of the input (the job's data). */
+  readonly input: S;
+  /** Default retries with backoff (a job may override the limit when enqueued). */
+  readonly retry?: RetryPolicy;
+  /** Deadline of one attempt in seconds (default 900); also how long a dead worker's job stays active. */
+  readonly timeoutSeconds?: number;
+  /** Does the work. Must be idempotent: a retry (or a redelivery after a crash) re-runs it. */
+  handler(ctx: ItemJobContext<z.output<S>>): Promise<JobResult>;
+  /**
+   * The item will not be attempted again: its last attempt failed, it failed permanently, or the worker
+   * running its last attempt died (then the worker serving the kind's dead-letter queue calls it). Records
+   * the failure in the domain's rows. Must be idempotent (it may be called more than once for one item).
+   */
+  giveUp?(input: z.output<S>, error: string): Promise<void>;
+}
+
+/** Declares a task-less item job kind (register it with `registerJob`, like a task kind). */
+export function defineItemJob<S extends z.ZodType>(def: Omit<ItemJobDefinition<S>, "mode">): ItemJobDefinition<S> {
+  defineJob({ ...def, handler: () => Promise.resolve() }); // same name / policy checks
+  return { ...def, mode: "item" };
+}
+
+/** Thrown by an item handler that cannot run now (e.g. a per-run limit): back in the queue, no attempt spent. */
+export class JobDeferredError extends Error {
+  override readonly name = "JobDeferredError";
+  constructor(
+    readonly delayMs: number,
+    message = "Deferred",
+  ) {
+    super(message);
+  }
 }
 
 /** The retry policy used when a definition has none. */

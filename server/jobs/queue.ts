@@ -6,6 +6,8 @@
  * The user-visible side of a job is its `Task` row (status, progress, message, result). `enqueueTask`
  * creates the row, then sends a pg-boss job whose data is `{ taskId }` and whose id is stored in
  * `Task.queueJobId`. Each job kind has its own queue with retries + backoff and a dead-letter queue.
+ * Item (task-less) kinds are enqueued in bulk with `enqueueItems` (the job's data is the input itself);
+ * a Task row that only reports on such items is made with `createTask` (no pg-boss job of its own).
  *
  * PGlite caveat: its socket runs one query at a time and holds every other connection while a transaction
  * is open, so the only transaction here (the singleton check) runs all its queries on one client.
@@ -21,6 +23,9 @@ import { resolveDatabaseUrl } from "../db/database-url";
 import { poolConfigFromUrl } from "../db/pg-config";
 import { CancelledError } from "./job";
 import { deadLetterQueue, getJob, type RegisteredJob } from "./registry";
+
+/** Items per pg-boss `insert` call in {@link enqueueItems}. */
+const INSERT_BATCH = 500;
 
 /** Postgres schema of pg-boss's tables. */
 export const QUEUE_SCHEMA = "pgboss";
@@ -191,6 +196,7 @@ export interface EnqueueTaskArgs {
 export async function enqueueTask(args: EnqueueTaskArgs): Promise<Task> {
   const a = enqueueArgsSchema.parse(args);
   const job = getJob(a.kind);
+  if (job.mode !== "task") throw new Error(`Job kind "${a.kind}" is an item kind: use enqueueItems()`);
   const input = job.parseInput(a.input);
 
   const s = state();
@@ -234,6 +240,71 @@ export async function enqueueTask(args: EnqueueTaskArgs): Promise<Task> {
   }
   hooks.events.emit("enqueued", a.kind);
   return task;
+}
+
+/**
+ * Creates a Task row (status queued) WITHOUT a pg-boss job: for work that item jobs do (e.g. a curation run
+ * = one Task + one item job per trace), whose handlers update this row. The input is validated with the
+ * (task) kind's schema. cancelTask works on it as on any task (there is no job of its own to cancel).
+ */
+export async function createTask(args: Omit<EnqueueTaskArgs, "singletonKey"> & { message?: string }): Promise<Task> {
+  const a = enqueueArgsSchema.parse(args);
+  const input = getJob(a.kind).parseInput(a.input);
+  return prisma.task.create({
+    data: {
+      workspaceId: a.workspaceId,
+      createdById: a.createdById ?? null,
+      kind: a.kind,
+      status: "queued",
+      message: args.message ?? "Queued",
+      input: toJsonInput(input),
+    },
+  });
+}
+
+/** Options of {@link enqueueItems}. */
+export interface EnqueueItemsOptions {
+  /** Retries after the first attempt for these jobs (default: the kind's `retry.limit`). */
+  retryLimit?: number;
+}
+
+/**
+ * Validates every input with the item kind's schema (nothing is sent when one fails: JobInputError), then
+ * inserts one pg-boss job per input, {@link INSERT_BATCH} per statement. The job's data is the parsed
+ * input. Returns how many were sent.
+ */
+export async function enqueueItems(kind: string, inputs: readonly unknown[], opts: EnqueueItemsOptions = {}): Promise<number> {
+  const job = getJob(kind);
+  if (job.mode !== "item") throw new Error(`Job kind "${kind}" is a task kind: use enqueueTask()`);
+  const retryLimit = opts.retryLimit;
+  if (retryLimit !== undefined && (!Number.isInteger(retryLimit) || retryLimit < 0)) throw new Error("retryLimit must be an integer >= 0");
+  const data = inputs.map((i) => toJsonInput(job.parseInput(i)) ?? null);
+  if (data.length === 0) return 0;
+  const boss = await state().ready;
+  await ensureQueue(job);
+  for (let i = 0; i < data.length; i += INSERT_BATCH) {
+    await boss.insert(
+      data.slice(i, i + INSERT_BATCH).map((d) => ({ name: kind, data: d as object, ...(retryLimit === undefined ? {} : { retryLimit }) })),
+    );
+  }
+  hooks.events.emit("enqueued", kind);
+  return data.length;
+}
+
+/**
+ * Cancels the item jobs of a kind that are not running yet (created or waiting for a retry) and whose data
+ * contains `match` (JSON containment, e.g. `{ runId }`). Running ones are left to finish (their handler
+ * should check its domain state). Returns how many were cancelled.
+ */
+export async function cancelItems(kind: string, match: Record<string, string | number | boolean>): Promise<number> {
+  const rows = await queueQuery<{ n: number }>(
+    `WITH c AS (
+       UPDATE ${QUEUE_SCHEMA}.job SET state = 'cancelled', completed_on = now()
+       WHERE name = $1 AND state < 'active' AND data @> $2::jsonb RETURNING 1
+     ) SELECT count(*)::int AS n FROM c`,
+    [kind, JSON.stringify(match)],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 async function sendOrThrow(boss: PgBoss, kind: string, data: JobData, jobId: string): Promise<void> {
@@ -303,15 +374,16 @@ export async function cancelTask(taskId: string, opts: CancelTaskOptions = {}): 
 }
 
 /**
- * Puts an active job back to "created" without counting an attempt (a stopping worker releases its jobs).
- * Touches pg-boss 10's `job` table directly: pg-boss has no release API (its own stop() fails active jobs,
- * which spends a retry). `started_on = NULL` keeps the next fetch from incrementing `retry_count`.
+ * Puts an active job back to "created" without counting an attempt (a stopping worker releases its jobs;
+ * a deferred item waits `delayMs`). Touches pg-boss 10's `job` table directly: pg-boss has no release API
+ * (its own stop() fails active jobs, which spends a retry). `started_on = NULL` keeps the next fetch from
+ * incrementing `retry_count`, so the attempt number stays what it was.
  */
-export async function releaseJob(kind: string, jobId: string): Promise<boolean> {
+export async function releaseJob(kind: string, jobId: string, delayMs = 0): Promise<boolean> {
   const rows = await queueQuery<{ id: string }>(
-    `UPDATE ${QUEUE_SCHEMA}.job SET state = 'created', started_on = NULL, start_after = now()
+    `UPDATE ${QUEUE_SCHEMA}.job SET state = 'created', started_on = NULL, start_after = now() + $3::int * interval '1 millisecond'
      WHERE name = $1 AND id = $2 AND state = 'active' RETURNING id`,
-    [kind, jobId],
+    [kind, jobId, Math.max(0, Math.round(delayMs))],
   );
   return rows.length === 1;
 }

@@ -8,27 +8,45 @@
 import { z } from "zod";
 import { recountTokensJob } from "./handlers/recount-tokens";
 import { curationRunJob } from "./handlers/curation-run";
+import { curationTraceJob } from "./handlers/curation-trace";
 import {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_SECONDS,
   JobInputError,
   UnknownJobKindError,
+  type ItemJobContext,
+  type ItemJobDefinition,
   type JobContext,
   type JobDefinition,
   type JobResult,
   type RetryPolicy,
 } from "./job";
 
-/** A registered kind with its types erased: `run` validates the input, then calls the typed handler. */
-export interface RegisteredJob {
+interface RegisteredBase {
   readonly kind: string;
   readonly retry: RetryPolicy;
   readonly timeoutSeconds: number;
   /** Validates `input` with the kind's schema; throws {@link JobInputError}. Returns the parsed input. */
   parseInput(input: unknown): unknown;
+}
+
+/** A registered task kind with its types erased: `run` validates the input, then calls the typed handler. */
+export interface RegisteredTaskJob extends RegisteredBase {
+  readonly mode: "task";
   /** Validates the input, then runs the handler. */
   run(ctx: Omit<JobContext<unknown>, "input">, rawInput: unknown): Promise<JobResult>;
 }
+
+/** A registered item (task-less) kind with its types erased. */
+export interface RegisteredItemJob extends RegisteredBase {
+  readonly mode: "item";
+  /** Validates the input, then runs the handler. */
+  run(ctx: Omit<ItemJobContext<unknown>, "input">, rawInput: unknown): Promise<JobResult>;
+  /** Calls the definition's `giveUp` (a no-op without one, or when the input is invalid). */
+  giveUp(rawInput: unknown, error: string): Promise<void>;
+}
+
+export type RegisteredJob = RegisteredTaskJob | RegisteredItemJob;
 
 const globalRegistry = globalThis as unknown as { __sprintJobRegistry?: Map<string, RegisteredJob> };
 const registry: Map<string, RegisteredJob> = (globalRegistry.__sprintJobRegistry ??= new Map());
@@ -40,26 +58,42 @@ export function summarizeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-function erase<S extends z.ZodType>(def: JobDefinition<S>): RegisteredJob {
+function erase<S extends z.ZodType>(def: JobDefinition<S> | ItemJobDefinition<S>): RegisteredJob {
   const parseInput = (input: unknown): z.output<S> => {
     const r = def.input.safeParse(input);
     if (!r.success) throw new JobInputError(def.kind, r.error.issues, summarizeIssues(r.error));
     return r.data;
   };
+  if ("mode" in def && def.mode === "item") {
+    return {
+      mode: "item",
+      kind: def.kind,
+      retry: def.retry ?? DEFAULT_RETRY,
+      timeoutSeconds: def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      parseInput,
+      run: (ctx, rawInput) => def.handler({ ...ctx, input: parseInput(rawInput) }),
+      giveUp: async (rawInput, error) => {
+        const r = def.input.safeParse(rawInput);
+        if (r.success && def.giveUp) await def.giveUp(r.data, error);
+      },
+    };
+  }
+  const task = def as JobDefinition<S>;
   return {
+    mode: "task",
     kind: def.kind,
     retry: def.retry ?? DEFAULT_RETRY,
     timeoutSeconds: def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     parseInput,
-    run: (ctx, rawInput) => def.handler({ ...ctx, input: parseInput(rawInput) }),
+    run: (ctx, rawInput) => task.handler({ ...ctx, input: parseInput(rawInput) }),
   };
 }
 
 /**
- * Registers a job kind. Registering the same kind again replaces it (hot reload, tests); two different
+ * Registers a job kind (task or item). Registering the same kind again replaces it (hot reload, tests); two different
  * definitions with one name in production code would be a bug.
  */
-export function registerJob<S extends z.ZodType>(def: JobDefinition<S>): void {
+export function registerJob<S extends z.ZodType>(def: JobDefinition<S> | ItemJobDefinition<S>): void {
   registry.set(def.kind, erase(def));
 }
 
@@ -80,7 +114,11 @@ export function listJobKinds(): string[] {
   return [...registry.keys()];
 }
 
-/** The dead-letter queue of a kind: jobs that failed their last attempt land there (kept for inspection). */
+/**
+ * The dead-letter queue of a kind: jobs that failed their last attempt (or expired on it) land there. The
+ * worker consumes them only to record the failure (Task row failed / item `giveUp`); the job stays there,
+ * completed, for inspection.
+ */
 export function deadLetterQueue(kind: string): string {
   return `${kind}__dead`;
 }
@@ -88,3 +126,4 @@ export function deadLetterQueue(kind: string): string {
 // Built-in kinds.
 registerJob(recountTokensJob);
 registerJob(curationRunJob);
+registerJob(curationTraceJob);

@@ -10,25 +10,30 @@
  * The claim only succeeds from queued/running, so a job whose task was cancelled or already finished is
  * skipped (idempotent on redelivery). Every status write is guarded by the expected current status, so a
  * late write never overwrites a cancellation.
+ *
+ * Item (task-less) jobs go through {@link runItemJob}: same validation, deadline, stop and retry rules, no
+ * Task row; the handler records its result in its own rows, and `giveUp` records a final failure.
  */
 import type PgBoss from "pg-boss";
 import { prisma } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import {
   CancelledError,
+  JobDeferredError,
   JobInputError,
   PermanentJobError,
   WorkerStoppingError,
   JobTimeoutError,
+  type ItemJobContext,
   type JobContext,
   type JobResult,
 } from "./job";
 import { jobDataSchema, jobLog, localQueueHooks } from "./queue";
-import { findJob } from "./registry";
+import { findJob, type RegisteredItemJob } from "./registry";
 
 /** What the worker must tell pg-boss after an attempt. */
 export type RunOutcome =
-  | { type: "succeeded" }
+  | { type: "succeeded"; output?: JobResult }
   /** Attempt failed, retries left: fail the job (pg-boss schedules the retry). */
   | { type: "retry"; error: string }
   /** Last attempt failed: fail the job (it goes to the dead-letter queue). */
@@ -38,6 +43,8 @@ export type RunOutcome =
   | { type: "cancelled" }
   /** Worker stopping: put the job back without spending an attempt. */
   | { type: "released" }
+  /** Item job that cannot run now: put it back after `delayMs`, without spending an attempt. */
+  | { type: "deferred"; delayMs: number; reason: string }
   /** Task already finished / cancelled / deleted: complete the job, nothing ran. */
   | { type: "skipped"; reason: string };
 
@@ -162,10 +169,11 @@ export async function runJob(job: PgBoss.JobWithMetadata<unknown>, opts: RunOpti
   const pickupMs = Math.max(0, Date.now() - availableAt.getTime());
   const report = (outcome: RunOutcome, taskId: string | null): RunReport => ({ outcome, taskId, attempt, maxAttempts, pickupMs });
 
+  const def = findJob(job.name);
+  if (def?.mode === "item") return runItemJob(job, def, opts);
   const data = jobDataSchema.safeParse(job.data);
   if (!data.success) return report({ type: "failed-permanently", error: "Malformed job data (expected { taskId })" }, null);
   const taskId = data.data.taskId;
-  const def = findJob(job.name);
   if (!def) return report({ type: "retry", error: `No handler for job kind "${job.name}" in this worker` }, taskId);
 
   const claimed = await prisma.task.updateMany({
@@ -264,4 +272,62 @@ export async function runJob(job: PgBoss.JobWithMetadata<unknown>, opts: RunOpti
     data: { status: "queued", error, message: `Attempt ${attempt} of ${maxAttempts} failed; retrying` },
   });
   return report({ type: "retry", error }, taskId);
+}
+
+/**
+ * Runs one attempt of an item (task-less) job: validates its data with the kind's schema, runs the handler
+ * under the kind's deadline and the worker's stop signal, and maps the result to an outcome. On a final
+ * failure (last attempt, PermanentJobError, invalid input) it calls the kind's `giveUp` first. Never throws
+ * for handler errors.
+ */
+export async function runItemJob(job: PgBoss.JobWithMetadata<unknown>, def: RegisteredItemJob, opts: RunOptions = {}): Promise<RunReport> {
+  const attempt = job.retryCount + 1;
+  const maxAttempts = job.retryLimit + 1;
+  const availableAt = attempt === 1 ? new Date(job.createdOn) : new Date(job.startAfter);
+  const pickupMs = Math.max(0, Date.now() - availableAt.getTime());
+  const report = (outcome: RunOutcome): RunReport => ({ outcome, taskId: null, attempt, maxAttempts, pickupMs });
+
+  const controller = new AbortController();
+  const untrack = localQueueHooks.trackRun(`job:${job.id}`, controller);
+  const onStop = () => controller.abort(new WorkerStoppingError());
+  if (opts.stopSignal?.aborted) onStop();
+  else opts.stopSignal?.addEventListener("abort", onStop, { once: true });
+  const deadline = setTimeout(() => controller.abort(new JobTimeoutError(def.timeoutSeconds)), def.timeoutSeconds * 1000);
+  deadline.unref();
+  const throwIfAborted = () => {
+    const s = controller.signal;
+    if (s.aborted) throw s.reason instanceof Error ? s.reason : new WorkerStoppingError();
+  };
+  const ctx: Omit<ItemJobContext<unknown>, "input"> = { attempt, maxAttempts, signal: controller.signal, throwIfAborted };
+
+  let result: JobResult;
+  let failure: unknown;
+  let ok = false;
+  try {
+    result = await def.run(ctx, job.data);
+    ok = true;
+  } catch (err) {
+    // A stop / timeout wins over whatever error the abort caused inside the handler.
+    failure = controller.signal.aborted && !(err instanceof JobDeferredError) ? controller.signal.reason : err;
+  } finally {
+    clearTimeout(deadline);
+    opts.stopSignal?.removeEventListener("abort", onStop);
+    untrack();
+  }
+  if (ok) return report(result === undefined || result === null ? { type: "succeeded" } : { type: "succeeded", output: result });
+  if (failure instanceof WorkerStoppingError) return report({ type: "released" });
+  if (failure instanceof JobDeferredError) return report({ type: "deferred", delayMs: failure.delayMs, reason: failure.message });
+
+  const error = errorText(failure);
+  const permanent = failure instanceof PermanentJobError || failure instanceof JobInputError;
+  if (permanent || attempt >= maxAttempts) {
+    try {
+      await def.giveUp(job.data, permanent ? error : `Failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${error}`);
+    } catch (err) {
+      // The dead-letter consumer calls giveUp again for a failed (not a permanent) job.
+      jobLog(`${job.name} job=${job.id.slice(0, 8)}: giveUp failed: ${errorText(err)}`);
+    }
+    return report(permanent ? { type: "failed-permanently", error } : { type: "failed", error });
+  }
+  return report({ type: "retry", error });
 }

@@ -1,7 +1,9 @@
 /**
- * The job worker: polls the pg-boss queue of every registered job kind and runs up to `concurrency` jobs
- * at once in this process (one fetch loop over all kinds; it wakes at once when a slot frees or when this
- * process enqueues). Runs inside `npm start` (scripts/start.ts spawns
+ * The job worker: polls the pg-boss queue of every registered job kind and runs up to `concurrency` task
+ * jobs plus up to `itemConcurrency` item jobs at once in this process (two slot pools, so a long task never
+ * starves a curation run's traces and vice versa; one fetch loop over all kinds; it wakes at once when a
+ * slot frees or when this process enqueues). It also drains the kinds' dead-letter queues every few
+ * seconds to record failures whose last attempt died with its worker (Task failed / item `giveUp`). Runs inside `npm start` (scripts/start.ts spawns
  * scripts/worker.ts) or on its own with `npm run worker`; several workers on several machines share the
  * load through the queue (pg-boss hands each job to exactly one of them).
  *
@@ -10,14 +12,22 @@
  * queue without spending an attempt.
  */
 import type PgBoss from "pg-boss";
-import { ensureQueue, getBoss, jobLog, localQueueHooks, queuePollIntervalMs, releaseJob } from "./queue";
-import { getJob, listJobKinds } from "./registry";
+import { prisma } from "../db/client";
+import { ensureQueue, getBoss, jobDataSchema, jobLog, localQueueHooks, queuePollIntervalMs, releaseJob } from "./queue";
+import { deadLetterQueue, getJob, listJobKinds } from "./registry";
 import { runJob, type RunOutcome, type RunReport } from "./runner";
 
 /** Options of {@link startWorker}; every field has an env-driven default. */
 export interface WorkerOptions {
-  /** Jobs run at once by this worker (all kinds together). Default: env SPRINT_WORKER_CONCURRENCY or 2. */
+  /** Task jobs run at once by this worker (all task kinds together). Default: env SPRINT_WORKER_CONCURRENCY or 2. */
   concurrency?: number;
+  /**
+   * Item jobs (e.g. one trace of a curation run) run at once by this worker, all item kinds together.
+   * Default: env SPRINT_WORKER_ITEM_CONCURRENCY or 4.
+   */
+  itemConcurrency?: number;
+  /** How often the dead-letter queues are checked, ms (default 5000). */
+  deadLetterPollMs?: number;
   /** Kinds to serve. Default: every registered kind. */
   kinds?: string[];
   /** Poll interval per kind in ms. Default: env SPRINT_QUEUE_POLL_MS or 500. */
@@ -42,6 +52,7 @@ export interface StopOptions {
 export interface Worker {
   readonly kinds: readonly string[];
   readonly concurrency: number;
+  readonly itemConcurrency: number;
   /** Jobs running now. */
   running(): number;
   /** Graceful stop (idempotent). Does not close the queue: call stopQueue() afterwards when exiting. */
@@ -62,12 +73,21 @@ const wait = (ms: number) =>
 export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
   const concurrency = opts.concurrency ?? positiveIntEnv("SPRINT_WORKER_CONCURRENCY", 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Worker concurrency must be a positive integer (got ${concurrency})`);
+  const itemConcurrency = opts.itemConcurrency ?? positiveIntEnv("SPRINT_WORKER_ITEM_CONCURRENCY", 4);
+  if (!Number.isInteger(itemConcurrency) || itemConcurrency < 1) throw new Error(`Worker itemConcurrency must be a positive integer (got ${itemConcurrency})`);
   const kinds = opts.kinds ?? listJobKinds();
   const pollMs = opts.pollIntervalMs ?? queuePollIntervalMs();
+  const deadLetterPollMs = opts.deadLetterPollMs ?? 5000;
   const log = opts.log ?? jobLog;
 
   const boss = await getBoss();
   for (const kind of kinds) await ensureQueue(getJob(kind));
+  const poolOf = (kind: string): "task" | "item" => getJob(kind).mode;
+  const limits = { task: concurrency, item: itemConcurrency };
+  const busy = { task: 0, item: 0 };
+  /** Kinds not fetched until the given time (an item was deferred: its run is at its limit). */
+  const backoffUntil = new Map<string, number>();
+  let nextDeadLetterCheck = 0;
 
   const stopController = new AbortController();
   let stopping = false;
@@ -96,7 +116,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
   async function settle(kind: string, jobId: string, outcome: RunOutcome): Promise<void> {
     switch (outcome.type) {
       case "succeeded":
-        await boss.complete(kind, jobId);
+        await boss.complete(kind, jobId, outcome.output === undefined ? undefined : (outcome.output as object));
         return;
       case "retry":
       case "failed":
@@ -114,6 +134,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
       case "released":
         await releaseJob(kind, jobId);
         return;
+      case "deferred":
+        await releaseJob(kind, jobId, outcome.delayMs);
+        return;
     }
   }
 
@@ -121,6 +144,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
     const o = r.outcome;
     switch (o.type) {
       case "succeeded":
+        return o.output === undefined ? "succeeded" : `succeeded → ${JSON.stringify(o.output).slice(0, 300)}`;
       case "cancelled":
       case "released":
         return o.type;
@@ -131,28 +155,87 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
         return `failed: ${o.error}`;
       case "skipped":
         return `skipped (${o.reason})`;
+      case "deferred":
+        return `deferred (${o.reason})`;
     }
   }
 
   function launch(kind: string, job: PgBoss.JobWithMetadata<unknown>): void {
     const started = Date.now();
     const token = Symbol(job.id);
+    const pool = poolOf(kind);
+    busy[pool]++;
+    let deferred = false;
     const p = (async () => {
       try {
         const r = await runJob(job, { stopSignal: stopController.signal, throttleMs: opts.throttleMs, heartbeatMs: opts.heartbeatMs });
         await settle(kind, job.id, r.outcome);
+        if (r.outcome.type === "deferred") {
+          // Its run is at its limit: leave this kind alone for a poll interval instead of churning through
+          // the queue (other runs' items are picked up at the next poll).
+          deferred = true;
+          backoffUntil.set(kind, Date.now() + pollMs);
+          return;
+        }
+        backoffUntil.delete(kind); // a slot of some run freed here: its next item may fit now
         log(
-          `${kind} job=${job.id.slice(0, 8)} task=${r.taskId ?? "?"} attempt ${r.attempt}/${r.maxAttempts} ` +
+          `${kind} job=${job.id.slice(0, 8)}${pool === "task" ? ` task=${r.taskId ?? "?"}` : ""} attempt ${r.attempt}/${r.maxAttempts} ` +
             `${describe(r)} in ${Date.now() - started} ms (picked up ${r.pickupMs} ms after it was ready)`,
         );
       } catch (err) {
         log(`${kind} job=${job.id.slice(0, 8)} could not record its outcome: ${err instanceof Error ? err.message : String(err)} (pg-boss retries it after expiry)`);
       } finally {
         inflight.delete(token);
-        wakeAll();
+        busy[pool]--;
+        if (!deferred) wakeAll();
       }
     })();
     inflight.set(token, p);
+  }
+
+  /** The failure message pg-boss stored on a failed job (runner's `{ message }`, or expiry's `{ value: { message } }`). */
+  function failureMessage(output: unknown): string {
+    const o = output as { message?: unknown; value?: { message?: unknown } } | null;
+    const m = o?.message ?? o?.value?.message;
+    return typeof m === "string" && m ? m : "the job failed";
+  }
+
+  /**
+   * Records what a dead letter stands for, once: a task whose last attempt died (expired) becomes failed; an
+   * item's `giveUp` runs. Then completes the dead letter (it stays in the queue, completed, for inspection).
+   */
+  async function drainDeadLetters(): Promise<void> {
+    for (const kind of kinds) {
+      if (stopping) return;
+      const def = getJob(kind);
+      const dead = deadLetterQueue(kind);
+      let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
+      try {
+        jobs = await boss.fetch<unknown>(dead, { batchSize: 20, includeMetadata: true });
+      } catch (err) {
+        log(`${dead}: fetch failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      for (const job of jobs) {
+        const error = failureMessage(job.output);
+        try {
+          if (def.mode === "item") {
+            await def.giveUp(job.data, `Gave up after ${job.retryLimit + 1} attempt${job.retryLimit === 0 ? "" : "s"}: ${error}`);
+          } else {
+            const data = jobDataSchema.safeParse(job.data);
+            if (data.success) {
+              await prisma.task.updateMany({
+                where: { id: data.data.taskId, status: { in: ["queued", "running"] } },
+                data: { status: "failed", error, message: "Failed: its last attempt did not finish", finishedAt: new Date() },
+              });
+            }
+          }
+          await boss.complete(dead, job.id);
+        } catch (err) {
+          log(`${dead} job=${job.id.slice(0, 8)}: could not record the dead letter: ${err instanceof Error ? err.message : String(err)}`);
+          await boss.fail(dead, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+        }
+      }
+    }
   }
 
   /**
@@ -164,10 +247,16 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
     for (let cycle = 0; !stopping; cycle++) {
       woken = false;
       let maybeMore = false;
+      if (Date.now() >= nextDeadLetterCheck) {
+        nextDeadLetterCheck = Date.now() + deadLetterPollMs;
+        await drainDeadLetters().catch((err: unknown) => log(`dead letters: ${err instanceof Error ? err.message : String(err)}`));
+      }
       for (let i = 0; i < kinds.length && !stopping; i++) {
         const kind = kinds[(cycle + i) % kinds.length] as string;
-        const free = concurrency - inflight.size;
-        if (free <= 0) break;
+        const pool = poolOf(kind);
+        const free = limits[pool] - busy[pool];
+        if (free <= 0) continue;
+        if ((backoffUntil.get(kind) ?? 0) > Date.now()) continue;
         let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
         try {
           jobs = await boss.fetch<unknown>(kind, { batchSize: free, includeMetadata: true });
@@ -180,7 +269,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
           else launch(kind, job);
         }
       }
-      const full = inflight.size >= concurrency;
+      const full = (["task", "item"] as const).every((pool) => busy[pool] >= limits[pool] || !kinds.some((k) => poolOf(k) === pool));
       if (!stopping && (full || (!maybeMore && !woken))) await sleep(pollMs);
     }
   }
@@ -190,6 +279,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
   return {
     kinds,
     concurrency,
+    itemConcurrency,
     running: () => inflight.size,
     stop(stopOpts: StopOptions = {}) {
       stopPromise ??= (async () => {

@@ -1,15 +1,17 @@
 /**
  * The job queue end to end, against the test database (embedded PGlite or a real Postgres): enqueue →
  * worker (started in-test) → handler → Task row; retries, dead letters, cancellation, validation,
- * workspace isolation, graceful stop and health.
+ * workspace isolation, graceful stop and health. Then item (task-less) jobs: bulk enqueue with validation,
+ * retries with backoff, permanent failures, exhausted retries (giveUp + dead letter), deferral, graceful
+ * release and bulk cancellation.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { prisma } from "../../server/db/client";
 import type { Task } from "../../server/db/generated/client";
 import { getHealth } from "../../server/health";
-import { defineJob, JobInputError, UnknownJobKindError } from "../../server/jobs/job";
-import { cancelTask, enqueueTask, queueQuery, stopQueue } from "../../server/jobs/queue";
+import { defineItemJob, defineJob, JobDeferredError, JobInputError, PermanentJobError, UnknownJobKindError } from "../../server/jobs/job";
+import { cancelItems, cancelTask, createTask, enqueueItems, enqueueTask, getBoss, queueQuery, stopQueue } from "../../server/jobs/queue";
 import { deadLetterQueue, registerJob } from "../../server/jobs/registry";
 import { getTask, listTasks } from "../../server/jobs/tasks";
 import { startWorker, type Worker } from "../../server/jobs/worker";
@@ -54,6 +56,54 @@ registerJob(
     },
   }),
 );
+
+const itemCalls = new Map<string, { attempt: number; maxAttempts: number; at: number }[]>();
+const itemGaveUp = new Map<string, string[]>();
+const itemStops = new Map<string, string>();
+registerJob(
+  defineItemJob({
+    kind: "test-item",
+    input: z.strictObject({
+      label: z.string(),
+      group: z.string().optional(),
+      failTimes: z.number().int().min(0).default(0),
+      permanent: z.boolean().default(false),
+      deferTimes: z.number().int().min(0).default(0),
+      holdMs: z.number().int().min(0).default(0),
+    }),
+    retry: { limit: 2, delaySeconds: 1, backoff: true },
+    async handler(ctx) {
+      const calls = itemCalls.get(ctx.input.label) ?? [];
+      calls.push({ attempt: ctx.attempt, maxAttempts: ctx.maxAttempts, at: Date.now() });
+      itemCalls.set(ctx.input.label, calls);
+      if (calls.length <= ctx.input.deferTimes) throw new JobDeferredError(50, "not now");
+      if (ctx.input.permanent) throw new PermanentJobError(`cannot do ${ctx.input.label}`);
+      if (ctx.attempt <= ctx.input.failTimes) throw new Error(`flaky #${ctx.attempt}`);
+      if (ctx.input.holdMs > 0) {
+        try {
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, ctx.input.holdMs);
+            ctx.signal.addEventListener("abort", () => (clearTimeout(t), reject(ctx.signal.reason as Error)), { once: true });
+          });
+        } catch (err) {
+          itemStops.set(ctx.input.label, err instanceof Error ? err.name : String(err));
+          throw err;
+        }
+      }
+      return { done: ctx.input.label };
+    },
+    async giveUp(input, error) {
+      itemGaveUp.set(input.label, [...(itemGaveUp.get(input.label) ?? []), error]);
+    },
+  }),
+);
+
+async function itemJobsOf(label: string) {
+  return queueQuery<{ id: string; state: string; retry_count: number; output: unknown }>(
+    "SELECT id, state::text AS state, retry_count, output FROM pgboss.job WHERE name = 'test-item' AND data->>'label' = $1",
+    [label],
+  );
+}
 
 // ── fixtures ─────────────────────────────────────────────────────────────────────────────────────────
 const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -295,6 +345,23 @@ describe("job queue", () => {
     expect(done.result).toEqual({ steps: 60 });
   });
 
+  it("a task whose last attempt died with its worker (job expired) is marked failed from its dead letter", async () => {
+    await worker.stop({ timeoutMs: 100 });
+    const task = await enqueueTask({ kind: "test-slow", workspaceId: wsA.id, input: { steps: 1, stepMs: 1 } });
+    const boss = await getBoss();
+    const [taken] = await boss.fetch("test-slow", { batchSize: 1 });
+    expect(taken?.id).toBe(task.queueJobId);
+    await prisma.task.update({ where: { id: task.id }, data: { status: "running" } });
+    // Its last attempt, and the worker running it is gone: the deadline passes.
+    await queueQuery("UPDATE pgboss.job SET retry_count = retry_limit, started_on = now() - interval '2 hours' WHERE id = $1", [taken!.id]);
+    await boss.expire();
+    expect(await jobState("test-slow", taken!.id)).toBe("failed");
+    worker = await startWorker({ concurrency: 2, pollIntervalMs: 200, throttleMs: 100, heartbeatMs: 300, deadLetterPollMs: 200, log: (l) => logLines.push(l) });
+    const failed = await waitForTask(task.id, (t) => t.status === "failed", 10_000);
+    expect(failed.error).toBe("job failed by timeout in active state");
+    expect(failed.finishedAt).not.toBeNull();
+  });
+
   it("health reports the database mode and queue counts", async () => {
     const h = await getHealth();
     expect(h.status).toBe("ok");
@@ -304,5 +371,91 @@ describe("job queue", () => {
     expect(h.queue.ok).toBe(true);
     expect(h.queue.failed).toBeGreaterThanOrEqual(1); // the always-failing job
     expect(typeof h.version).toBe("string");
+  });
+});
+
+describe("item jobs (task-less)", () => {
+  const l = (name: string) => `${name}-${stamp}`;
+
+  it("are validated and enqueued in bulk, run without a Task row, and complete with their output", async () => {
+    const tasksBefore = await prisma.task.count();
+    const labels = Array.from({ length: 7 }, (_, i) => l(`bulk${i}`));
+    expect(await enqueueItems("test-item", labels.map((label) => ({ label })))).toBe(7);
+    for (const label of labels) await expect.poll(() => itemJobsOf(label).then((j) => j[0]?.state), { timeout: 10_000 }).toBe("completed");
+    expect(labels.map((label) => itemCalls.get(label)?.map((c) => [c.attempt, c.maxAttempts]))).toEqual(Array(7).fill([[1, 3]]));
+    expect((await itemJobsOf(labels[0]!))[0]?.output).toEqual({ done: labels[0] });
+    expect(await prisma.task.count()).toBe(tasksBefore);
+
+    // One bad input: nothing is sent.
+    await expect(enqueueItems("test-item", [{ label: l("ok") }, { label: 42 }])).rejects.toThrow(/Invalid input for job "test-item": label: /);
+    expect(await itemJobsOf(l("ok"))).toHaveLength(0);
+    // Task kinds and item kinds do not mix.
+    await expect(enqueueTask({ kind: "test-item", workspaceId: wsA.id, input: { label: "x" } })).rejects.toThrow(/item kind/);
+    await expect(enqueueItems("test-slow", [{ steps: 1, stepMs: 1 }])).rejects.toThrow(/task kind/);
+    await expect(enqueueItems("no-such-kind", [{}])).rejects.toThrow(UnknownJobKindError);
+    // A Task without a job of its own (what item jobs report into).
+    const t = await createTask({ kind: "test-slow", workspaceId: wsA.id, input: { steps: 1, stepMs: 1 }, message: "Waiting for items" });
+    expect([t.status, t.queueJobId, t.message]).toEqual(["queued", null, "Waiting for items"]);
+    expect((await cancelTask(t.id))?.status).toBe("cancelled");
+  });
+
+  it("retries a failing item with backoff; a permanent failure and exhausted retries call giveUp (the latter also dead-letters)", async () => {
+    await enqueueItems("test-item", [{ label: l("flaky"), failTimes: 1 }, { label: l("perm"), permanent: true }]);
+    await enqueueItems("test-item", [{ label: l("doomed"), failTimes: 9 }], { retryLimit: 1 });
+    await expect.poll(() => itemJobsOf(l("flaky")).then((j) => j[0]?.state), { timeout: 15_000 }).toBe("completed");
+    const flaky = itemCalls.get(l("flaky"))!;
+    expect(flaky.map((c) => c.attempt)).toEqual([1, 2]);
+    expect(flaky[1]!.at - flaky[0]!.at).toBeGreaterThanOrEqual(900); // 1–2 s (retryDelay 1, backoff)
+    expect(itemGaveUp.get(l("flaky"))).toBeUndefined();
+
+    await expect.poll(() => itemJobsOf(l("perm")).then((j) => j[0]?.state)).toBe("completed");
+    expect(itemCalls.get(l("perm"))?.map((c) => c.attempt)).toEqual([1]);
+    expect(itemGaveUp.get(l("perm"))).toEqual([`cannot do ${l("perm")}`]);
+
+    await expect.poll(() => itemJobsOf(l("doomed")).then((j) => j[0]?.state), { timeout: 15_000 }).toBe("failed");
+    expect(itemCalls.get(l("doomed"))?.map((c) => [c.attempt, c.maxAttempts])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(itemGaveUp.get(l("doomed"))?.[0]).toBe("Failed after 2 attempts: flaky #2");
+    const dead = await queueQuery<{ state: string }>("SELECT state::text AS state FROM pgboss.job WHERE name = $1 AND data->>'label' = $2", [
+      deadLetterQueue("test-item"),
+      l("doomed"),
+    ]);
+    expect(dead).toHaveLength(1);
+  });
+
+  it("a deferred item goes back to the queue without spending an attempt", async () => {
+    await enqueueItems("test-item", [{ label: l("later"), deferTimes: 2 }]);
+    await expect.poll(() => itemJobsOf(l("later")).then((j) => j[0]?.state), { timeout: 10_000 }).toBe("completed");
+    expect(itemCalls.get(l("later"))?.map((c) => c.attempt)).toEqual([1, 1, 1]);
+    expect((await itemJobsOf(l("later")))[0]?.retry_count).toBe(0);
+  });
+
+  it("a stopping worker releases a running item without spending an attempt; another worker finishes it", async () => {
+    await enqueueItems("test-item", [{ label: l("held"), holdMs: 3000 }]);
+    await expect.poll(() => itemCalls.get(l("held"))?.length ?? 0).toBe(1);
+    await worker.stop({ timeoutMs: 100 });
+    expect(itemStops.get(l("held"))).toBe("WorkerStoppingError");
+    const [job] = await itemJobsOf(l("held"));
+    expect([job?.state, job?.retry_count]).toEqual(["created", 0]);
+    worker = await startWorker({ concurrency: 2, pollIntervalMs: 200, throttleMs: 100, heartbeatMs: 300, log: (line) => logLines.push(line) });
+    await expect.poll(() => itemJobsOf(l("held")).then((j) => j[0]?.state), { timeout: 10_000 }).toBe("completed");
+    expect(itemCalls.get(l("held"))?.map((c) => c.attempt)).toEqual([1, 1]);
+  });
+
+  it("cancelItems cancels the queued items whose data matches, in bulk", async () => {
+    await worker.stop({ timeoutMs: 100 });
+    const group = l("group");
+    await enqueueItems("test-item", [1, 2, 3].map((i) => ({ label: l(`g${i}`), group })));
+    await enqueueItems("test-item", [{ label: l("other"), group: l("other-group") }]);
+    expect(await cancelItems("test-item", { group })).toBe(3);
+    expect(await cancelItems("test-item", { group })).toBe(0);
+    worker = await startWorker({ concurrency: 2, pollIntervalMs: 200, throttleMs: 100, heartbeatMs: 300, log: (line) => logLines.push(line) });
+    await expect.poll(() => itemJobsOf(l("other")).then((j) => j[0]?.state), { timeout: 10_000 }).toBe("completed");
+    for (const i of [1, 2, 3]) {
+      expect((await itemJobsOf(l(`g${i}`)))[0]?.state).toBe("cancelled");
+      expect(itemCalls.get(l(`g${i}`))).toBeUndefined();
+    }
   });
 });

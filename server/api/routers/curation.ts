@@ -2,10 +2,9 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, workspaceProcedure, audit } from "../trpc";
 import { pipelineConfigSchema, traceSelectionSchema } from "../../curation/config";
-import { createCurationRun, EmptySelectionError, runSummary } from "../../curation/runs";
+import { cancelCurationRun, createCurationRun, EmptySelectionError, runSummary } from "../../curation/runs";
 import { assertBackendUsable } from "../../curation/backends";
 import { currentTemplates } from "../../curation/templates";
-import { cancelTask } from "../../jobs/queue";
 import type { Context } from "../trpc";
 
 async function datasetIn(ctx: Context & { workspaceId: string }, datasetId: string) {
@@ -68,12 +67,7 @@ export const curationRouter = createTRPCRouter({
     .input(z.object({ runId: z.string() }))
     .mutation(async ({ ctx, input }) => {
       await runIn(ctx, input.runId);
-      const task = await ctx.db.task.findFirst({
-        where: { workspaceId: ctx.workspaceId, kind: "curation-run", input: { path: ["runId"], equals: input.runId } },
-        orderBy: { createdAt: "desc" },
-      });
-      if (task) await cancelTask(task.id, { workspaceId: ctx.workspaceId });
-      await ctx.db.curationRun.updateMany({ where: { id: input.runId, status: { in: ["queued", "running"] } }, data: { status: "cancelled", finishedAt: new Date() } });
+      await cancelCurationRun(ctx.db, input.runId, { workspaceId: ctx.workspaceId });
       await audit(ctx, ctx.workspaceId, "curation.cancel", { type: "curationRun", id: input.runId });
       return { ok: true };
     }),
