@@ -12,8 +12,8 @@ export function EndpointsPanel() {
   const isAdmin = ws.can("admin");
   const list = useQuery(trpc.endpoints.list.queryOptions({ workspaceId: ws.id }));
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.endpoints.list.queryKey() });
-  const [form, setForm] = useState({ name: "", baseUrl: "http://localhost:8000/v1", model: "", apiKey: "" });
-  const create = useMutation(trpc.endpoints.create.mutationOptions({ onSuccess: () => { setForm({ name: "", baseUrl: form.baseUrl, model: "", apiKey: "" }); void refresh(); } }));
+  const [form, setForm] = useState({ name: "", baseUrl: "http://localhost:8000/v1", model: "", apiKey: "", kind: "openai-completions" as "openai-completions" | "openai-chat" });
+  const create = useMutation(trpc.endpoints.create.mutationOptions({ onSuccess: () => { setForm({ ...form, name: "", model: "", apiKey: "" }); void refresh(); } }));
   const remove = useMutation(trpc.endpoints.remove.mutationOptions({ onSuccess: refresh }));
   const test = useMutation(trpc.endpoints.test.mutationOptions());
   return (
@@ -27,7 +27,7 @@ export function EndpointsPanel() {
           {list.data.map((e) => (
             <li key={e.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
               <span>
-                <strong>{e.name}</strong> · {e.model} · <code className="text-xs">{e.baseUrl}</code> · key {e.apiKey.set ? e.apiKey.hint : "none"}
+                <strong>{e.name}</strong> · {e.kind === "openai-completions" ? "completions" : "chat"} · {e.model} · <code className="text-xs">{e.baseUrl}</code> · key {e.apiKey.set ? e.apiKey.hint : "none"}
               </span>
               {isAdmin && (
                 <span className="space-x-2">
@@ -51,13 +51,20 @@ export function EndpointsPanel() {
           className="grid gap-3 border-t border-zinc-200 p-4 md:grid-cols-5"
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate({ workspaceId: ws.id, name: form.name, baseUrl: form.baseUrl, model: form.model, apiKey: form.apiKey || undefined });
+            create.mutate({ workspaceId: ws.id, name: form.name, kind: form.kind, baseUrl: form.baseUrl, model: form.model, apiKey: form.apiKey || undefined });
           }}
         >
           <input aria-label="Endpoint name" className="input" placeholder="name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
           <input aria-label="Base URL" className="input md:col-span-2" placeholder="http://localhost:8000/v1" required value={form.baseUrl} onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
           <input aria-label="Model" className="input" placeholder="model" required value={form.model} onChange={(e) => setForm({ ...form, model: e.target.value })} />
           <input aria-label="API key" className="input" type="password" autoComplete="off" placeholder="API key (optional)" value={form.apiKey} onChange={(e) => setForm({ ...form, apiKey: e.target.value })} />
+          <label className="flex items-center gap-2 text-sm md:col-span-5">
+            <span className="text-zinc-600">API</span>
+            <select aria-label="API" className="input py-1" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as typeof form.kind })}>
+              <option value="openai-completions">/v1/completions — raw prompt, no chat template (SPRINT models; vLLM, SGLang, llama.cpp)</option>
+              <option value="openai-chat">/v1/chat/completions — chat models (OpenAI, Ollama, prompted mode)</option>
+            </select>
+          </label>
           <div className="md:col-span-5">
             <button className="btn-primary" type="submit" disabled={create.isPending}>Add endpoint</button>
             {(create.error ?? remove.error) && <span role="alert" className="ml-3 text-sm text-red-600">{errorMessage(create.error ?? remove.error)}</span>}

@@ -85,6 +85,11 @@ async function publicRun(db: PrismaClient, id: string) {
   };
 }
 
+/** Events as the public sees them: the run-started event's parameters (which may hold few-shot examples from a private dataset) are left out. */
+function publicEvents<T extends { type: string }>(events: T[]): T[] {
+  return events.map((e) => (e.type === "run-started" ? ({ ...e, params: null } as T) : e));
+}
+
 /** A shared run for the public page, or null (unknown, revoked or expired token — the page answers 404). */
 export async function getSharedRun(token: string, db: PrismaClient = prisma) {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) return null;
@@ -92,15 +97,15 @@ export async function getSharedRun(token: string, db: PrismaClient = prisma) {
   if (!link || link.revokedAt || (link.expiresAt && link.expiresAt < new Date()) || link.resourceType !== SHARE_RESOURCE) return null;
   const run = await publicRun(db, link.resourceId);
   if (!run) return null;
-  const events = (await runEvents(db, run.id, -1, 1_000_000)).events;
+  const events = publicEvents((await runEvents(db, run.id, -1, 1_000_000)).events);
   let baseline: { run: NonNullable<Awaited<ReturnType<typeof publicRun>>>; events: typeof events } | null = null;
   if (run.compareGroup && run.mode === "sprint") {
     const sib = await db.inferenceRun.findFirst({ where: { compareGroup: run.compareGroup, mode: "sequential" }, select: { id: true } });
     const b = sib ? await publicRun(db, sib.id) : null;
     if (b) {
-      baseline = { run: b, events: (await runEvents(db, b.id, -1, 1_000_000)).events };
+      baseline = { run: { ...b, params: null as Record<string, unknown> | null }, events: publicEvents((await runEvents(db, b.id, -1, 1_000_000)).events) };
       run.baselineRunId = b.id;
     }
   }
-  return { run, events, baseline };
+  return { run: { ...run, params: null as Record<string, unknown> | null }, events, baseline };
 }
