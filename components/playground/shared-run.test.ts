@@ -41,7 +41,6 @@ describe("SharedRun", () => {
     expect(html).toMatch(/data-testid="lane-1-1" data-status="done"/);
     expect(html).toContain("katex");
     expect(html).toMatch(/×[\d.]+ wall/);
-    if (process.env.DUMP_HTML) console.log(html);
 
     // Any prefix of the events (a live run) renders too, with running lanes and live estimates.
     const evs = s.events as InferenceEvent[];
