@@ -28,6 +28,7 @@ interface FormState {
   executorMaxTokens: string;
   executorContext: "rearranged" | "prefix";
   maxConcurrentLanes: string;
+  warmPrefix: boolean;
   compareSequential: boolean;
   prompted: boolean;
   promptedDatasetId: string;
@@ -45,6 +46,7 @@ const EMPTY: FormState = {
   executorMaxTokens: "8000",
   executorContext: "rearranged",
   maxConcurrentLanes: "",
+  warmPrefix: false,
   compareSequential: false,
   prompted: false,
   promptedDatasetId: "",
@@ -162,6 +164,7 @@ export function Playground() {
         executorMaxTokens: str(executor.maxTokens) || next.executorMaxTokens,
         executorContext: p.executorContext === "prefix" ? "prefix" : "rearranged",
         maxConcurrentLanes: str(p.maxConcurrentLanes),
+        warmPrefix: p.warmPrefix === true,
         compareSequential: base.baselineRunId !== null,
         prompted: Boolean(prompted),
         promptedDatasetId: prompted?.datasetId ?? "",
@@ -194,6 +197,7 @@ export function Playground() {
         executorMaxTokens: num(form.executorMaxTokens),
         executorContext: form.executorContext,
         maxConcurrentLanes: num(form.maxConcurrentLanes),
+        warmPrefix: form.warmPrefix,
       },
       compareSequential: form.compareSequential,
       prompted: form.prompted ? (form.promptedDatasetId ? { datasetId: form.promptedDatasetId } : {}) : null,
@@ -296,9 +300,13 @@ export function Playground() {
                 <label className="block">
                   <span className="label text-xs">Executor context</span>
                   <select className="input py-1" value={form.executorContext} onChange={(e) => set("executorContext", e.target.value as FormState["executorContext"])}>
-                    <option value="rearranged">rearranged (the paper)</option>
-                    <option value="prefix">plan prefix</option>
+                    <option value="rearranged">rearranged plan (the authors' code)</option>
+                    <option value="prefix">plan up to its prompt (the paper)</option>
                   </select>
+                </label>
+                <label className="col-span-2 flex items-center gap-2 text-xs" title="round-sync: one 1-token request with the executors' shared prompt prefix before they start, for engines with prefix caching">
+                  <input type="checkbox" checked={form.warmPrefix} onChange={(e) => set("warmPrefix", e.target.checked)} data-testid="warm-prefix" />
+                  Warm the shared prefix before executors start (round-sync; vLLM / SGLang prefix caching)
                 </label>
               </div>
             </details>

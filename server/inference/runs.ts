@@ -211,6 +211,7 @@ export interface StartInput {
     executorMaxTokens?: number | undefined;
     executorContext?: "rearranged" | "prefix" | undefined;
     maxConcurrentLanes?: number | undefined;
+    warmPrefix?: boolean | undefined;
   } | undefined;
   compareSequential: boolean;
   prompted?: { datasetId?: string | undefined } | null | undefined;
@@ -230,6 +231,7 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     ...(p.seed !== undefined ? { seed: p.seed } : {}),
     ...(p.executorContext ? { executorContext: p.executorContext } : {}),
     ...(p.maxConcurrentLanes ? { maxConcurrentLanes: p.maxConcurrentLanes } : {}),
+    ...(p.warmPrefix ? { warmPrefix: true } : {}),
     ...(p.plannerMaxTokens ? { planner: { maxTokens: p.plannerMaxTokens } } : {}),
     ...(p.executorMaxTokens ? { executor: { maxTokens: p.executorMaxTokens } } : {}),
     timeoutMs: 30 * 60_000,

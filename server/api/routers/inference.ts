@@ -39,6 +39,7 @@ export const inferenceRouter = createTRPCRouter({
             executorMaxTokens: z.number().int().min(1).max(200_000).optional(),
             executorContext: z.enum(["rearranged", "prefix"]).optional(),
             maxConcurrentLanes: z.number().int().min(1).max(1024).optional(),
+            warmPrefix: z.boolean().optional(),
           })
           .optional(),
         compareSequential: z.boolean().default(false),

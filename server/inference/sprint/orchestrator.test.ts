@@ -387,6 +387,26 @@ describe("runSprint — cancellation, deadlines, limits", () => {
     expect(r.metrics.overheadMs).toBeGreaterThan(0); // queueing is off the critical path
   });
 
+  it("warmPrefix (round-sync): one 1-token request with the executors' shared prefix before they start", async () => {
+    const engine = new ScriptedEngine({ respond: syntheticModel(syntheticSpec([3, 1])), tokenDelayMs: 5 });
+    const r = await run(engine, { schedule: "round-sync", warmPrefix: true });
+    expect(r.status).toBe("completed");
+    const warm = engine.requests.filter((q) => q.maxTokens === 1);
+    expect(warm).toHaveLength(1); // round 1 has 3 executors, round 2 only one (nothing to share)
+    const executors = engine.requests.filter((q) => /<execution_1\.\d+>\n$/.test(q.prompt));
+    expect(executors).toHaveLength(3);
+    for (const e of executors) expect(e.prompt.startsWith(warm[0]!.prompt)).toBe(true);
+    expect(warm[0]!.prompt.length).toBeGreaterThan(buildRunPrefix(Q).system.length);
+    // It is sent after the plan and before every executor of the round.
+    const order = engine.requests.map((q) => (q.maxTokens === 1 ? "warm" : /<execution_1\./.test(q.prompt.slice(-20)) ? "exec" : "other"));
+    expect(order.indexOf("warm")).toBeLessThan(order.indexOf("exec"));
+    expect(of(r.events, "diagnostic").map((d) => d.code)).toContain("prefix-warmed");
+    // Off by default, and never in eager mode.
+    const plain = new ScriptedEngine({ respond: syntheticModel(syntheticSpec([3, 1])), tokenDelayMs: 5 });
+    await run(plain, { schedule: "eager", warmPrefix: true });
+    expect(plain.requests.filter((q) => q.maxTokens === 1)).toHaveLength(0);
+  });
+
   it("uses separate planner and executor engines", async () => {
     const model = syntheticModel(syntheticSpec([2]));
     const planner = new ScriptedEngine({ id: "p", respond: model });

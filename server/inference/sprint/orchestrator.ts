@@ -450,6 +450,38 @@ class SprintRunner {
     return { index: chunk.prompt.index, chunkIndex, promptText: chunk.prompt.text, prompt: base.prompt, plannerAttempt, readyMs, controller, promise, cancelled: false };
   }
 
+  /**
+   * Sends the longest prefix shared by the executor prompts of a round as a 1-token request (see
+   * `warmPrefix` in params.ts). Failures are reported as a diagnostic and ignored: warming is an optimization.
+   */
+  private async warmPrefix(p: number, chunks: readonly PlanChunk[], chunkIndexes: readonly number[]): Promise<void> {
+    const { ctx, params } = this;
+    const bases = chunkIndexes.map((j) => executorPrompt(this.prefix, this.rounds, p, chunks, j, params.executorContext));
+    const common = (xs: readonly string[]) => {
+      let n = xs[0]?.length ?? 0;
+      for (const x of xs) {
+        let i = 0;
+        while (i < n && x.charCodeAt(i) === xs[0]!.charCodeAt(i)) i++;
+        n = i;
+      }
+      return (xs[0] ?? "").slice(0, n);
+    };
+    const prompt = common(bases.map((b) => b.prompt));
+    const first = bases[0]?.chat;
+    const chat = first && bases.every((b) => b.chat?.system === first.system && b.chat?.user === first.user)
+      ? { ...first, assistantPrefix: common(bases.map((b) => b.chat!.assistantPrefix)) }
+      : undefined;
+    const t0 = ctx.log.elapsed();
+    try {
+      const stream = this.engines.executor.complete({ prompt, ...(chat ? { chat } : {}), maxTokens: 1, temperature: 0 }, ctx.signal);
+      for await (const ev of stream) if (ev.type === "end") break;
+      ctx.log.emit({ type: "diagnostic", role: "executor", round: p, lane: 0, code: "prefix-warmed", message: `shared prefix of ${bases.length} executors (${prompt.length} chars) warmed in ${Math.round(ctx.log.elapsed() - t0)} ms` });
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.log.emit({ type: "diagnostic", role: "executor", round: p, lane: 0, code: "prefix-warm-failed", message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   private cancelLane(lane: Lane, reason: string): void {
     if (lane.cancelled) return;
     lane.cancelled = true;
@@ -504,6 +536,9 @@ class SprintRunner {
 
     // Reconcile eager lanes with the normalized plan; start the rest.
     const lanes: Lane[] = [];
+    if (!eager && params.warmPrefix && !plan.finalAnswer && prompts.length >= 2) {
+      await this.warmPrefix(p, plan.chunks, prompts.map((x) => x.chunkIndex));
+    }
     if (!plan.finalAnswer && plan.chunks.length > 0) {
       for (const pr of prompts) {
         const candidates = started.filter((l) => !l.cancelled && l.index === pr.index && l.promptText === pr.text);

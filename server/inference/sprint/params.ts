@@ -31,6 +31,12 @@ export const sprintParamsSchema = z.object({
   errorAttempts: z.number().int().min(1).max(10).default(3),
   /** Executors running at once in this run (default unlimited; the engine's global bound still applies). */
   maxConcurrentLanes: z.number().int().min(1).optional(),
+  /**
+   * round-sync only: before starting a round's executors (2 or more), send one 1-token request with the
+   * prompt prefix they all share, so an engine with prefix caching (vLLM APC, SGLang RadixAttention)
+   * computes it once instead of once per executor arriving at the same moment. Costs one short request.
+   */
+  warmPrefix: z.boolean().default(false),
   /** Deadline of the whole run in ms. */
   timeoutMs: z.number().int().min(1).optional(),
   /** Replace the SPRINT system prompt. */
