@@ -25,6 +25,9 @@ export function AgreementPanel({ datasetId }: { datasetId: string }) {
         <Stat label="Mean DAG edge F1" value={num(dataset.meanEdgeF1)} testId="agreement-f1" hint="Edge F1 between the DAGs two reviewers signed off on" />
         <Stat label="Disagreements" value={String(disagreements.length)} testId="agreement-disagreements" />
       </div>
+      {q.data.hiddenItems > 0 && (
+        <p className="text-xs text-zinc-500" data-testid="agreement-hidden">{q.data.hiddenItems} of your open items are left out until you submit your review on them.</p>
+      )}
       {dataset.pairs === 0 && (
         <p className="card p-4 text-sm text-zinc-600">No item has two submitted reviews yet. Assign with an overlap of 2 or more to measure agreement.</p>
       )}

@@ -51,7 +51,13 @@ export const CommentsPanel = forwardRef<CommentsPanelHandle, { trajectoryId: str
     void qc.invalidateQueries({ queryKey: trpc.comments.list.queryKey(key) });
     void qc.invalidateQueries({ queryKey: trpc.review.activity.queryKey(key) });
   };
-  const add = useMutation(trpc.comments.add.mutationOptions({ onSuccess: () => { setBody(""); setReply(""); setReplyTo(null); refresh(); } }));
+  const add = useMutation(trpc.comments.add.mutationOptions({ onSuccess: refresh }));
+  const post = (input: { body: string; parentId?: string; anchor?: Anchor }) =>
+    add.mutate(
+      { ...key, ...input },
+      // Clear only the box that was sent (a half-written reply or comment elsewhere stays).
+      { onSuccess: () => (input.parentId ? (setReply(""), setReplyTo(null)) : setBody("")) },
+    );
   const resolve = useMutation(trpc.comments.resolve.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.comments.remove.mutationOptions({ onSuccess: refresh }));
 
@@ -104,7 +110,7 @@ export const CommentsPanel = forwardRef<CommentsPanelHandle, { trajectoryId: str
               ))}
             </ul>
             {canComment && (replyTo === t.id ? (
-              <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); if (reply.trim()) add.mutate({ ...key, body: reply, parentId: t.id }); }}>
+              <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); if (reply.trim()) post({ body: reply, parentId: t.id }); }}>
                 <input className="input flex-1 py-1 text-sm" value={reply} onChange={(e) => setReply(e.target.value)} placeholder="Reply…" aria-label="Reply" autoFocus />
                 <button className="btn-secondary" disabled={!reply.trim() || add.isPending}>Reply</button>
               </form>
@@ -123,7 +129,7 @@ export const CommentsPanel = forwardRef<CommentsPanelHandle, { trajectoryId: str
           className="mt-3 space-y-2 border-t border-zinc-100 pt-3"
           onSubmit={(e) => {
             e.preventDefault();
-            if (body.trim()) add.mutate({ ...key, body, anchor });
+            if (body.trim()) post({ body, anchor });
           }}
         >
           <div className="flex items-center gap-2 text-xs text-zinc-600">
@@ -140,7 +146,7 @@ export const CommentsPanel = forwardRef<CommentsPanelHandle, { trajectoryId: str
             placeholder={`Comment (Markdown; mention with ${mentionHint || "@name"})`}
             aria-label="New comment"
             onKeyDown={(e) => {
-              if (e.key === "Enter" && (e.metaKey || e.ctrlKey) && body.trim()) add.mutate({ ...key, body, anchor });
+              if (e.key === "Enter" && (e.metaKey || e.ctrlKey) && body.trim()) post({ body, anchor });
               if (e.key === "Escape") (e.target as HTMLTextAreaElement).blur();
             }}
           />

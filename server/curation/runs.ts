@@ -85,7 +85,9 @@ export async function createCurationRun(
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const now = new Date();
-    await db.curationRun.updateMany({ where: { id: run.id, status: "queued" }, data: { status: "failed", finishedAt: now } }).catch(() => undefined);
+    // Items of the first pages may already be running: the run is queued or running here.
+    await db.curationRun.updateMany({ where: { id: run.id, status: { in: ["queued", "running"] } }, data: { status: "failed", finishedAt: now } }).catch(() => undefined);
+    await db.curatedTrajectory.updateMany({ where: { runId: run.id, curationStatus: "running" }, data: { curationStatus: "pending" } }).catch(() => undefined);
     await db.task
       .updateMany({ where: { id: task.id, status: { in: ["queued", "running"] } }, data: { status: "failed", error: `Could not enqueue: ${message}`, finishedAt: now } })
       .catch(() => undefined);

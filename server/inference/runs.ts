@@ -78,7 +78,7 @@ class EventSink {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
-  private failed: unknown = null;
+  failed: unknown = null;
 
   constructor(
     private readonly db: PrismaClient,
@@ -128,12 +128,23 @@ class EventSink {
           data: batch.map((e) => ({ runId: this.runId, seq: e.seq, type: e.type, payload: e as unknown as Prisma.InputJsonValue })),
         });
       } catch (err) {
+        // A run whose events cannot be stored could not be replayed: stop it rather than carry on unrecorded.
         this.failed = err;
-        console.error(`[inference] could not persist events of run ${this.runId}:`, err);
+        console.error(`[inference] could not persist events of run ${this.runId}; stopping it:`, err);
+        this.channel.abort.abort(new Error("its events could not be stored"));
         return;
       }
       this.channel.lastSeq = batch[batch.length - 1]!.seq;
-      for (const e of batch) for (const l of this.channel.listeners) l(e);
+      for (const e of batch) {
+        for (const l of this.channel.listeners) {
+          try {
+            l(e);
+          } catch (err) {
+            console.error(`[inference] a subscriber of run ${this.runId} failed:`, err);
+            this.channel.listeners.delete(l);
+          }
+        }
+      }
     });
     return this.writing;
   }
@@ -271,13 +282,14 @@ async function execute(db: PrismaClient, runId: string, runner: Runner): Promise
   try {
     const result = await runner(sink.push, channel.abort.signal);
     await sink.flush();
+    if (sink.failed) throw new Error(`Its events could not be stored: ${sink.failed instanceof Error ? sink.failed.message : String(sink.failed)}`);
     await recordResult(db, runId, result);
   } catch (err) {
-    await sink.flush();
+    await sink.flush().catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
     console.error(`[inference] run ${runId} failed:`, err);
     await db.inferenceRun
-      .update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), metrics: { error: message } } })
+      .updateMany({ where: { id: runId, status: "running" }, data: { status: "failed", finishedAt: new Date(), metrics: { error: message } } })
       .catch(() => undefined);
   } finally {
     channels.delete(runId);
@@ -299,10 +311,11 @@ async function recordResult(db: PrismaClient, runId: string, result: SprintRunRe
       error,
     };
     await db.$transaction(async (tx) => {
-      await tx.inferenceRun.update({
-        where: { id: runId },
+      const updated = await tx.inferenceRun.updateMany({
+        where: { id: runId, status: "running" },
         data: { status, finishedAt: new Date(), finalAnswer: result.boxed ?? result.finalAnswer?.text ?? null, metrics: metrics as unknown as Prisma.InputJsonValue },
       });
+      if (updated.count === 0) return; // cancelled or reaped meanwhile: that status stands
       for (const round of result.trajectory.rounds) {
         const timing = roundTimings.find((r) => r.round === round.index);
         const planText = round.chunks.map((c) => c.text + (c.prompt ? `\n<prompt_${round.index}.${c.prompt.index}> ${c.prompt.text} </prompt_${round.index}.${c.prompt.index}>` : "")).join("\n");
@@ -321,8 +334,8 @@ async function recordResult(db: PrismaClient, runId: string, result: SprintRunRe
       }
     });
   } else {
-    await db.inferenceRun.update({
-      where: { id: runId },
+    await db.inferenceRun.updateMany({
+      where: { id: runId, status: "running" },
       data: {
         status,
         finishedAt: new Date(),
@@ -410,8 +423,10 @@ export async function getRun(db: PrismaClient, actor: Actor, runId: string) {
 
 /** Persisted events after `afterSeq`, and whether the run is over (no more will come). */
 export async function runEvents(db: PrismaClient, runId: string, afterSeq: number, limit = 5000) {
-  const rows = await db.inferenceEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: limit, select: { payload: true } });
+  // Status first: a run's events are all written before its status changes, so a finished status read
+  // before the events guarantees the events read after it are complete.
   const run = await db.inferenceRun.findUnique({ where: { id: runId }, select: { status: true } });
+  const rows = await db.inferenceEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: limit, select: { payload: true } });
   const events = rows.map((r) => r.payload as unknown as InferenceEvent);
   const done = run?.status !== "running" && rows.length < limit;
   return { events, done };

@@ -72,22 +72,40 @@ async function publicRun(db: PrismaClient, id: string) {
   if (!run) return null;
   const p = run.params as { engine?: { name: string; model: string } } | null;
   const m = run.metrics as { error?: string | null } | null;
+  const engine = run.endpoint ?? p?.engine ?? null;
   return {
     ...run,
     mode: run.mode as "sprint" | "sequential",
     schedule: run.schedule as "round-sync" | "eager" | null,
-    metrics: run.metrics as Record<string, unknown> | null,
+    metrics: publicMetrics(run.metrics as Record<string, unknown> | null),
     params: run.params as Record<string, unknown> | null,
-    endpoint: run.endpoint ?? p?.engine ?? null,
-    error: m?.error ?? null,
+    // The endpoint's name and model, never its URL.
+    endpoint: engine ? { name: engine.name, model: engine.model } : null,
+    error: m?.error ? "The run failed." : null,
     baselineRunId: null as string | null,
     createdBy: null as string | null,
   };
 }
 
-/** Events as the public sees them: the run-started event's parameters (which may hold few-shot examples from a private dataset) are left out. */
+/**
+ * Events as the public sees them. Left out: the parameters (few-shot examples may come from a private dataset),
+ * the engine ids (they contain the endpoint's base URL) and the text of errors and retries (they quote the
+ * endpoint's URL and the upstream server's answers) — replaced by their kind.
+ */
 function publicEvents<T extends { type: string }>(events: T[]): T[] {
-  return events.map((e) => (e.type === "run-started" ? ({ ...e, params: null } as T) : e));
+  return events.map((e) => {
+    const x = e as unknown as Record<string, unknown>;
+    if (e.type === "run-started") return { ...x, params: null, engines: { planner: "endpoint", executor: "endpoint" } } as unknown as T;
+    if (e.type === "call-retry") return { ...x, message: `retried (${String(x.reason)})` } as unknown as T;
+    if (e.type === "error") return { ...x, message: `the run failed (${String(x.kind ?? "error")})` } as unknown as T;
+    return e;
+  });
+}
+
+function publicMetrics(m: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!m) return m;
+  const { error, ...rest } = m;
+  return error ? { ...rest, error: "The run failed." } : rest;
 }
 
 /** A shared run for the public page, or null (unknown, revoked or expired token — the page answers 404). */

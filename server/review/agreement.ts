@@ -6,6 +6,7 @@
 import type { PrismaClient } from "../db/client";
 import { agreementReport as computeAgreement, type ReviewSubmission } from "../sprint/agreement";
 import { normalizeDag } from "../sprint/steps";
+import { hasRole } from "../auth/roles";
 import { datasetOf, reviewers, type Actor } from "./service";
 
 export async function agreementReport(db: PrismaClient, actor: Actor, input: { datasetId: string; edgeF1Threshold: number }) {
@@ -15,7 +16,16 @@ export async function agreementReport(db: PrismaClient, actor: Actor, input: { d
     orderBy: { submittedAt: "asc" },
     select: { trajectoryId: true, reviewerId: true, status: true, dagEdges: true },
   });
-  const submissions: ReviewSubmission[] = rows.map((r) => ({
+  // Blind review: a non-curator does not see agreement on items they have not decided yet.
+  const hidden = new Set<string>();
+  if (!hasRole(actor.role, "curator")) {
+    const open = await db.review.findMany({
+      where: { reviewerId: actor.userId, submittedAt: null, trajectory: { datasetId: input.datasetId } },
+      select: { trajectoryId: true },
+    });
+    for (const o of open) hidden.add(o.trajectoryId);
+  }
+  const submissions: ReviewSubmission[] = rows.filter((r) => !hidden.has(r.trajectoryId)).map((r) => ({
     itemId: r.trajectoryId,
     reviewerId: r.reviewerId,
     decision: r.status,
@@ -30,6 +40,7 @@ export async function agreementReport(db: PrismaClient, actor: Actor, input: { d
   });
   const itemOf = new Map(items.map((i) => [i.id, i]));
   return {
+    hiddenItems: hidden.size,
     dataset: report.dataset,
     reviewers: report.reviewers.map((r) => ({
       ...r,

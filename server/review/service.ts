@@ -150,7 +150,7 @@ export async function assignAutomatically(
       overlap: input.overlap,
       perReviewer: Object.fromEntries(plan.perReviewer),
     });
-  });
+  }, { timeout: 120_000 });
   return { items: plan.byItem.size, assignments: data.length, perReviewer: Object.fromEntries(plan.perReviewer) };
 }
 
@@ -166,7 +166,9 @@ export async function assignManually(db: PrismaClient, actor: Actor, input: { tr
   const data = found.flatMap((t) => input.reviewerIds.map((reviewerId) => ({ trajectoryId: t.id, reviewerId, assignedById: actor.userId })));
   const created = await db.$transaction(async (tx) => {
     const r = await tx.review.createMany({ data, skipDuplicates: true });
-    for (const t of found) await auditEvent(tx, actor, "review.assign", { type: "trajectory", id: t.id }, { reviewerIds: input.reviewerIds });
+    await tx.auditEvent.createMany({
+      data: found.map((t) => ({ workspaceId: actor.workspaceId, actorId: actor.userId, action: "review.assign", targetType: "trajectory", targetId: t.id, data: { reviewerIds: input.reviewerIds } })),
+    });
     return r.count;
   });
   return { assignments: created };
@@ -177,11 +179,25 @@ export async function unassign(db: PrismaClient, actor: Actor, input: { trajecto
   requireCurator(actor, "change assignments");
   const t = await trajectoryOf(db, actor, input.trajectoryId);
   await db.$transaction(async (tx) => {
+    await lockItem(tx, t.id);
     const r = await tx.review.deleteMany({ where: { trajectoryId: t.id, reviewerId: input.reviewerId } });
     if (r.count === 0) throw new ReviewError("NOT_FOUND", "That reviewer is not assigned to this item.");
+    // An item left without reviewers goes back to the pool: a curator's earlier decision no longer binds new reviewers.
+    if ((await tx.review.count({ where: { trajectoryId: t.id } })) === 0) {
+      await tx.curatedTrajectory.update({ where: { id: t.id }, data: { adjudicated: false, reviewStatus: "pending", decidedById: null, decidedAt: null } });
+    }
     await recomputeStatus(tx, actor, t.id);
     await auditEvent(tx, actor, "review.unassign", { type: "trajectory", id: t.id }, { reviewerId: input.reviewerId });
   });
+}
+
+/**
+ * Takes the trajectory's row lock for the rest of the transaction. Every transaction that changes an item's
+ * reviews and recomputes its status starts with it, so two reviewers submitting at once are serialized and the
+ * second sees the first's decision (under READ COMMITTED they would otherwise both miss each other's).
+ */
+async function lockItem(tx: Prisma.TransactionClient, trajectoryId: string) {
+  await tx.$queryRaw`SELECT 1 FROM "CuratedTrajectory" WHERE id = ${trajectoryId} FOR UPDATE`;
 }
 
 /** Sets the trajectory's review status from its reviews, unless a curator's adjudication stands. */
@@ -220,7 +236,9 @@ type ReviewRow = Prisma.ReviewGetPayload<{ select: typeof reviewSelect }>;
 /** What the actor may see of the reviews of one item (blind until they submit). */
 export function visibleReviews(actor: Actor, reviews: ReviewRow[]) {
   const mine = reviews.find((r) => r.reviewerId === actor.userId);
-  const seeAll = hasRole(actor.role, "curator") || Boolean(mine?.submittedAt) || !mine;
+  // Curators see everything; viewers read (they never review); a reviewer sees others' decisions once they
+  // submitted their own — and not at all on items they are not assigned to (they may be assigned later).
+  const seeAll = hasRole(actor.role, "curator") || actor.role === "viewer" || Boolean(mine?.submittedAt);
   return reviews.map((r) => {
     const base = { id: r.id, reviewerId: r.reviewerId, reviewerName: r.reviewer.name ?? r.reviewer.email, submitted: Boolean(r.submittedAt), mine: r.reviewerId === actor.userId };
     if (r.reviewerId === actor.userId || seeAll) {
@@ -330,8 +348,13 @@ export async function progress(db: PrismaClient, actor: Actor, datasetId: string
     disagreements,
     statusCounts,
     done: statusCounts.approved + statusCounts.rejected,
+    // Blind review: a reviewer sees how many items others submitted, not how they decided (curators see all).
     reviewers: people
-      .map((p) => ({ ...p, ...(perReviewer.get(p.userId) ?? { assigned: 0, submitted: 0, approved: 0, rejected: 0, changes_requested: 0, open: 0 }) }))
+      .map((p) => {
+        const c = perReviewer.get(p.userId) ?? { assigned: 0, submitted: 0, approved: 0, rejected: 0, changes_requested: 0, open: 0 };
+        const own = p.userId === actor.userId || hasRole(actor.role, "curator");
+        return { ...p, ...c, ...(own ? {} : { approved: null, rejected: null, changes_requested: null }) };
+      })
       .filter((p) => p.assigned > 0 || p.userId === actor.userId || hasRole(actor.role, "curator")),
   };
 }
@@ -413,6 +436,7 @@ export async function startReview(db: PrismaClient, actor: Actor, trajectoryId: 
   const r = await myReview(db, actor, t.id);
   if (r.submittedAt || r.startedAt) return { started: false };
   await db.$transaction(async (tx) => {
+    await lockItem(tx, t.id);
     await tx.review.update({ where: { id: r.id }, data: { status: "in_review", startedAt: new Date() } });
     await recomputeStatus(tx, actor, t.id);
     await auditEvent(tx, actor, "review.start", { type: "trajectory", id: t.id });
@@ -426,6 +450,7 @@ export async function submitReview(db: PrismaClient, actor: Actor, input: { traj
   const t = await trajectoryOf(db, actor, input.trajectoryId);
   const r = await myReview(db, actor, t.id);
   const agg = await db.$transaction(async (tx) => {
+    await lockItem(tx, t.id);
     await tx.review.update({
       where: { id: r.id },
       data: {
@@ -487,7 +512,7 @@ export async function curatorAction(
       }
       await auditEvent(tx, actor, `review.${input.action}`, { type: "trajectory", id: t.id }, { from: t.reviewStatus, decision: input.decision ?? null, note });
     }
-  });
+  }, { timeout: 120_000 });
   return { updated: found.length };
 }
 
@@ -605,13 +630,17 @@ export async function editComment(db: PrismaClient, actor: Actor, input: { comme
   if (c.authorId !== actor.userId) throw new ReviewError("FORBIDDEN", "You can only edit your own comments.");
   const body = input.body.trim();
   if (!body) throw new ReviewError("BAD_REQUEST", "A comment cannot be empty.");
-  const members = await db.membership.findMany({ where: { workspaceId: actor.workspaceId }, select: { userId: true, user: { select: { email: true } } } });
-  await db.comment.update({ where: { id: c.id }, data: { body, mentions: parseMentions(body, members.map((m) => ({ userId: m.userId, email: m.user.email }))) } });
+  const members = await db.membership.findMany({ where: { workspaceId: actor.workspaceId }, select: { userId: true, user: { select: { email: true, name: true } } } });
+  await db.comment.update({ where: { id: c.id }, data: { body, mentions: parseMentions(body, members.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name }))) } });
 }
 
 export async function deleteComment(db: PrismaClient, actor: Actor, commentId: string) {
   const c = await commentOf(db, actor, commentId);
   if (c.authorId !== actor.userId && !hasRole(actor.role, "curator")) throw new ReviewError("FORBIDDEN", "You can only delete your own comments.");
+  if (!c.parentId && !hasRole(actor.role, "curator")) {
+    const others = await db.comment.count({ where: { parentId: c.id, authorId: { not: actor.userId } } });
+    if (others > 0) throw new ReviewError("FORBIDDEN", "Others replied to this thread: resolve it instead, or ask a curator to delete it.");
+  }
   await db.comment.delete({ where: { id: c.id } });
   await auditEvent(db, actor, "comment.delete", { type: "trajectory", id: c.trajectoryId }, { commentId: c.id });
 }
@@ -626,10 +655,18 @@ export async function itemActivity(db: PrismaClient, actor: Actor, trajectoryId:
     include: { actor: { select: { name: true, email: true } } },
   });
   const mine = await db.review.findUnique({ where: { trajectoryId_reviewerId: { trajectoryId: t.id, reviewerId: actor.userId } }, select: { submittedAt: true } });
-  const blind = !hasRole(actor.role, "curator") && mine !== null && !mine.submittedAt;
+  const blind = actor.role === "reviewer" && !mine?.submittedAt;
+  const DECISIONS = new Set(["review.adjudicate", "review.send_back", "review.reopen"]);
   return rows
     .filter((r) => !(blind && r.action === "review.submit" && r.actorId !== actor.userId))
-    .map((r) => ({ id: r.id, action: r.action, actor: r.actor ? (r.actor.name ?? r.actor.email) : null, data: r.data, at: r.createdAt }));
+    .map((r) => ({
+      id: r.id,
+      action: r.action,
+      actor: r.actor ? (r.actor.name ?? r.actor.email) : null,
+      // Earlier decisions (a curator's, or the status before a re-open) stay hidden from a reviewer who has not decided.
+      data: blind && DECISIONS.has(r.action) ? null : r.data,
+      at: r.createdAt,
+    }));
 }
 
 /** Open comments that mention the caller, newest first (their review inbox). */

@@ -123,6 +123,9 @@ export async function saveDraft(
 ) {
   const t = await editable(db, actor, input.trajectoryId);
   requireEditor(actor, t.reviews.length > 0);
+  if (!hasRole(actor.role, "curator") && (t.reviewStatus === "approved" || t.reviewStatus === "rejected")) {
+    throw new ReviewError("FORBIDDEN", `This item is decided (${t.reviewStatus}). A curator can re-open it for re-review before it is edited again.`);
+  }
   if (t.version !== input.baseVersion) await conflict(db, t.id, input.baseVersion);
   const draft = toDraft(input.draft);
   const tokenizer = await tokenizerFor(t.metrics);

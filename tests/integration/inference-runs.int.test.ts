@@ -133,6 +133,11 @@ describe("playground runs", () => {
     expect(shared?.run.id).toBe(runId);
     expect(shared?.baseline?.run.id).toBe(baselineRunId);
     expect(replayEvents(shared!.events).boxed).toBe("42");
+    // Nothing on the public page names the endpoint's address or carries the run's parameters.
+    const publicJson = JSON.stringify(shared);
+    expect(publicJson).not.toContain(fixture.url);
+    expect(publicJson).not.toContain("127.0.0.1");
+    expect(shared!.run.params).toBeNull();
     const links = await as("viewer").inference.shareLinks({ ...W() });
     expect(links).toHaveLength(1);
     expect(links[0]).toMatchObject({ runId, canRevoke: false });

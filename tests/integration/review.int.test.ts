@@ -119,6 +119,24 @@ describe("decisions", () => {
     expect(actions).toEqual(expect.arrayContaining(["review.submit", "review.send_back", "review.reopen", "review.assign"]));
   });
 
+  it("two reviewers submitting at the same moment: the item ends with their common decision", async () => {
+    const t = fx.trajectoryIds[9]!;
+    await Promise.all([
+      fx.as("alice").review.submit({ ...W(), trajectoryId: t, decision: "approved" }),
+      fx.as("bob").review.submit({ ...W(), trajectoryId: t, decision: "approved" }),
+    ]);
+    expect((await fx.as("curator").review.item({ ...W(), trajectoryId: t })).trajectory.reviewStatus).toBe("approved");
+  });
+
+  it("blind: progress and agreement do not tell a reviewer how others decided on items they still have open", async () => {
+    const p = await fx.as("alice").review.progress({ ...W(), datasetId: fx.ds.id });
+    const bobForAlice = p.reviewers.find((r) => r.userId === fx.users.bob.id)!;
+    expect(bobForAlice.approved).toBeNull();
+    expect(bobForAlice.submitted).toBeGreaterThan(0);
+    expect(p.reviewers.find((r) => r.userId === fx.users.alice.id)!.approved).toBeGreaterThan(0);
+    expect((await fx.as("curator").review.progress({ ...W(), datasetId: fx.ds.id })).reviewers.find((r) => r.userId === fx.users.bob.id)!.approved).toBeGreaterThan(0);
+  });
+
   it("bulk actions over several items", async () => {
     const ids = fx.trajectoryIds.slice(4, 8);
     const r = await fx.as("curator").review.curatorAction({ ...W(), trajectoryIds: ids, action: "adjudicate", decision: "rejected" });
@@ -196,6 +214,11 @@ describe("editing, versions and conflicts", () => {
     expect(stale).toMatch(/^CONFLICT: This trajectory changed since you opened it: you edited version 1, it is now version 2 \(saved by bob\)/);
     expect((await load("alice", t)).dag[child.id]).not.toContain(parent);
 
+    // A decided item is not edited by a reviewer (a curator re-opens it first).
+    const decided = fx.trajectoryIds[9]!;
+    const d = await load("alice", decided);
+    await expect(fx.as("alice").trajectories.save({ ...W(), trajectoryId: decided, baseVersion: d.version, draft: { steps: d.steps as never, dag: d.dag } })).rejects.toThrow(/is decided \(approved\)/);
+
     // Reviewers who are not assigned and viewers cannot edit.
     expect(await code(fx.as("viewer").trajectories.save({ ...W(), trajectoryId: t, baseVersion: 2, draft: { steps: steps as never, dag } }))).toBe("FORBIDDEN");
     const unassigned = fx.trajectoryIds[11]!;
@@ -242,13 +265,17 @@ describe("agreement", () => {
     await fx.as("bob").review.submit({ ...W(), trajectoryId: t3, decision: "approved" });
     // Item 4: Bob edited the DAG (v2 → restored v3 = v1's DAG); Alice signs off now on v3, Bob signed off on nothing yet.
     await fx.as("alice").review.submit({ ...W(), trajectoryId: t4, decision: "approved" });
+    // Bob still has item 4 open: agreement leaves it out for him.
+    const forBob = await fx.as("bob").review.agreement({ ...W(), datasetId: fx.ds.id });
+    expect(forBob.hiddenItems).toBeGreaterThan(0);
+    expect(forBob.disagreements.map((x) => x.itemId)).not.toContain(t4);
     const rep = await fx.as("viewer").review.agreement({ ...W(), datasetId: fx.ds.id });
-    expect(rep.dataset.multiReviewedItems).toBe(2); // t1 (split) and t3 (agree)
-    expect(rep.dataset.observedAgreement).toBeCloseTo(0.5);
+    expect(rep.dataset.multiReviewedItems).toBe(3); // t1 (split), t3 and t10 (agree)
+    expect(rep.dataset.observedAgreement).toBeCloseTo(2 / 3);
     expect(rep.dataset.meanEdgeF1).toBeCloseTo(1);
     expect(rep.disagreements.map((d) => d.itemId)).toEqual([fx.trajectoryIds[0]]);
     expect(rep.disagreements[0]!.decisions.map((x) => x.name).sort()).toEqual(["alice", "bob"]);
     const alice = rep.reviewers.find((r) => r.reviewerId === fx.users.alice.id)!;
-    expect(alice.vs[0]).toMatchObject({ name: "bob", items: 2 });
+    expect(alice.vs[0]).toMatchObject({ name: "bob", items: 3 });
   });
 });

@@ -24,9 +24,9 @@ export async function GET(req: Request, { params }: { params: Promise<{ runId: s
 
   const enc = new TextEncoder();
   let cleanup = () => {};
+  let closed = false;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      let closed = false;
       const send = (e: InferenceEvent) => {
         if (closed || e.seq <= last) return;
         last = e.seq;
@@ -48,7 +48,13 @@ export async function GET(req: Request, { params }: { params: Promise<{ runId: s
         else send(e);
       });
       const heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(enc.encode(`: keep-alive\n\n`));
+        if (closed) return;
+        try {
+          controller.enqueue(enc.encode(`: keep-alive\n\n`));
+        } catch {
+          closed = true;
+          cleanup();
+        }
       }, 15_000);
       cleanup = () => {
         clearInterval(heartbeat);
@@ -58,31 +64,41 @@ export async function GET(req: Request, { params }: { params: Promise<{ runId: s
         closed = true;
         cleanup();
       });
-      for (;;) {
-        const page = await runEvents(prisma, runId, last);
-        for (const e of page.events) send(e);
-        if (page.events.length < 5000) {
-          if (!unsubscribe && page.done) return end();
-          break;
-        }
-      }
-      if (!unsubscribe) {
-        // Running in another process (or just finished): poll the database.
-        while (!closed) {
-          await new Promise((r) => setTimeout(r, 300));
+      try {
+        for (;;) {
           const page = await runEvents(prisma, runId, last);
           for (const e of page.events) send(e);
-          if (page.done) return end();
+          if (page.events.length < 5000) {
+            if (!unsubscribe && page.done) return end();
+            break;
+          }
         }
-        return;
-      }
-      live = true;
-      for (const e of buffered) {
-        if (e === null) return end();
-        send(e);
+        if (!unsubscribe) {
+          // Running in another process (or just finished): poll the database until it is over or the client leaves.
+          while (!closed) {
+            await new Promise((r) => setTimeout(r, 300));
+            if (closed) return;
+            const page = await runEvents(prisma, runId, last);
+            for (const e of page.events) send(e);
+            if (page.done) return end();
+          }
+          return;
+        }
+        live = true;
+        for (const e of buffered) {
+          if (e === null) return end();
+          send(e);
+        }
+      } catch (err) {
+        if (closed) return;
+        closed = true;
+        cleanup();
+        console.error(`[inference] stream of run ${runId} failed:`, err);
+        controller.error(err);
       }
     },
     cancel() {
+      closed = true;
       cleanup();
     },
   });
