@@ -147,9 +147,13 @@ export const MetricsPanel = memo(function MetricsPanel({ metrics, model, baselin
       <div className="mb-3 flex items-center justify-between gap-2">
         <h2 className="text-sm font-semibold">Metrics{s.live ? <span className="ml-1 font-normal text-zinc-400">(live estimate)</span> : null}</h2>
         {speed && (
-          <span className="rounded-md bg-emerald-50 px-2 py-0.5 text-sm font-semibold text-emerald-800" data-testid="speedup">
+          <span
+            className={`rounded-md px-2 py-0.5 text-sm font-semibold ${s.wallMs && b?.wallMs && b.wallMs < s.wallMs ? "bg-amber-50 text-amber-800" : "bg-emerald-50 text-emerald-800"}`}
+            title="Baseline ÷ SPRINT wall time; SPRINT sequential tokens vs the baseline's tokens"
+            data-testid="speedup"
+          >
             {speed}
-            {b?.live || s.live ? <span className="ml-1 font-normal text-emerald-600">(so far)</span> : null}
+            {b?.live || s.live ? <span className="ml-1 font-normal opacity-75">(so far)</span> : null}
           </span>
         )}
       </div>

@@ -146,7 +146,7 @@ function DagCanvasImpl({ steps, dag, stageOf, highlight, onHover, onEdgeClick, e
             <path className="vis" d={d} fill="none" stroke={stroke} strokeWidth={on || sev ? 2 : 1.2} markerEnd="url(#dag-arrow)" data-testid="dag-edge" />
             {badge ? (
               <text x={mid[0]} y={mid[1] - 4} fontSize="9" fill="#2f6fed" textAnchor="middle">
-                💬{badge}
+                {`${badge} comment${badge === 1 ? "" : "s"}`}
               </text>
             ) : null}
           </g>

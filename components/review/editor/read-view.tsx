@@ -44,7 +44,10 @@ function CommentButton({ anchor, label, onComment, count }: { anchor: CommentAnc
       title={`Comment on ${label}`}
       data-testid={`comment-${key.replace(":", "-")}`}
     >
-      💬{badge}
+      <svg aria-hidden="true" viewBox="0 0 16 16" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="1.5">
+        <path d="M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z" strokeLinejoin="round" />
+      </svg>
+      {badge}
     </button>
   );
 }
