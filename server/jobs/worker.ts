@@ -178,6 +178,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
           return;
         }
         backoffUntil.delete(kind); // a slot of some run freed here: its next item may fit now
+        // Item jobs (one per trace) that went fine are not logged one by one unless asked (SPRINT_JOB_LOG=verbose):
+        // a 100k-trace run would bury everything else. Failures, retries and task jobs always are.
+        if (pool === "item" && (r.outcome.type === "succeeded" || r.outcome.type === "skipped") && process.env.SPRINT_JOB_LOG !== "verbose") return;
         log(
           `${kind} job=${job.id.slice(0, 8)}${pool === "task" ? ` task=${r.taskId ?? "?"}` : ""} attempt ${r.attempt}/${r.maxAttempts} ` +
             `${describe(r)} in ${Date.now() - started} ms (picked up ${r.pickupMs} ms after it was ready)`,

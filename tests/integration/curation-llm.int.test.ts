@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/client";
 import { contentHash } from "../../server/curation/import/run";
 import { encryptSecret } from "../../server/secrets";
-import { createCurationRun, runSummary } from "../../server/curation/runs";
+import { cancelCurationRun, createCurationRun, runSummary } from "../../server/curation/runs";
 import { DEFAULT_DAG_TEMPLATE } from "../../server/curation/llm/templates";
 import { splitSentences } from "../../server/sprint/sequential";
 import { getBoss, queueQuery, stopQueue } from "../../server/jobs/queue";
@@ -32,7 +32,9 @@ const stamp = `${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex"
 const requests: { kind: string; trace: string; auth: string | undefined; model: string; at: number }[] = [];
 let failedOnce = false;
 /** Scripted answers to the next extract requests of a trace: "429" (retry after 120 s: the client gives up at once, retryable) or "400". */
-const script: Record<string, ("429" | "400")[]> = {};
+const script: Record<string, ("429" | "400" | "hang")[]> = {};
+/** When the connections of "hang" answers were closed (by the client). */
+const hungClosedAt: number[] = [];
 let server: http.Server;
 let baseURL: string;
 let worker: Worker | undefined;
@@ -86,6 +88,10 @@ beforeAll(async () => {
       if (scripted === "429") {
         res.writeHead(429, { "content-type": "application/json", "retry-after": "120" }).end(JSON.stringify({ error: { message: "slow down" } }));
         return;
+      }
+      if (scripted === "hang") {
+        res.on("close", () => hungClosedAt.push(Date.now()));
+        return; // never answers
       }
       if (scripted === "400") {
         res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "unsupported request" } }));
@@ -201,6 +207,28 @@ describe("curation run with the LLM backend", () => {
     expect(rows.gcd?.reason).toMatch(/rate limited \(429\).*retry after 120 s.*\(gave up after 2 attempts\)$/);
     expect(rows.countdown?.curationStatus).not.toBe("failed");
     expect(requests.slice(from).filter((q) => q.trace === "gcd" && q.kind === "extract")).toHaveLength(2);
+  });
+
+  it("cancelling a run stops a trace in the middle of its LLM call", async () => {
+    await worker?.stop({ timeoutMs: 2000 });
+    worker = await startWorker({ concurrency: 1, pollIntervalMs: 100 });
+    for (const t of Object.keys(fixture.traces)) script[t] = ["hang"];
+    const run = await startRun({ maxAttempts: 1 });
+    const t0 = Date.now();
+    while ((await prisma.curatedTrajectory.count({ where: { runId: run.id, curationStatus: "running" } })) === 0 && Date.now() - t0 < 20_000) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the request is out and hanging
+    const cancelledAt = Date.now();
+    expect(await cancelCurationRun(prisma, run.id)).toBe(true);
+    while (hungClosedAt.length === 0 && Date.now() - cancelledAt < 15_000) await new Promise((r) => setTimeout(r, 50));
+    // The client hung up within a few seconds of the cancel (its own timeout is minutes away).
+    expect(hungClosedAt.length).toBeGreaterThan(0);
+    expect(hungClosedAt[0]! - cancelledAt).toBeLessThan(8_000);
+    const s = await runSummary(prisma, run.id);
+    expect(s.status).toBe("cancelled");
+    expect(s.counts.kept + s.counts.filtered + s.counts.failed).toBe(0);
+    for (const t of Object.keys(fixture.traces)) delete script[t];
   });
 
   it("a killed worker mid-run resumes without duplicating results", async () => {

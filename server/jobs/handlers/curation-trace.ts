@@ -349,6 +349,8 @@ async function handle(ctx: {
   rememberLimit(input.runId, config.concurrency);
 
   let outcome: CurationOutcome;
+  const watch = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   try {
     const backend = await backendOf(input.runId, config, c.workspaceId).catch(async (err: unknown) => {
       // The endpoint is gone or unusable: every trace would fail the same way.
@@ -359,21 +361,38 @@ async function handle(ctx: {
     });
     if (!backend) return { outcome: "skipped", reason: "the run failed" };
     const tokenizer = config.tokenizer === "qwen" ? await loadQwenTokenizer() : approxTokenizer;
+    // A trace that takes a while (LLM backend) watches its run: cancelling the run stops it mid-call.
+    timer = setInterval(() => {
+      void prisma.curationRun
+        .findUnique({ where: { id: input.runId }, select: { status: true } })
+        .then((r) => {
+          if (!r || r.status === "cancelled") watch.abort(new Error("the run was cancelled"));
+        })
+        .catch(() => undefined);
+    }, CANCEL_POLL_MS);
+    timer.unref?.();
     try {
-      outcome = await curateTrace(c.trace, backend, config, tokenizer, ctx.signal);
+      outcome = await curateTrace(c.trace, backend, config, tokenizer, AbortSignal.any([ctx.signal, watch.signal]));
     } catch (err) {
-      if (ctx.signal.aborted) throw err;
+      if (ctx.signal.aborted || watch.signal.aborted) throw err;
       // Not a backend error (those are outcomes): a bug or a trace the core cannot handle. Retrying will not help.
       outcome = { status: "failed", reason: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, retryable: false, lineCount: 0 };
     }
   } catch (err) {
-    if (!ctx.signal.aborted) {
+    if (watch.signal.aborted && !ctx.signal.aborted) outcome = { status: "failed", reason: "cancelled", retryable: false, lineCount: 0 };
+    else if (!ctx.signal.aborted) {
       await releaseRow(input.rowId);
       throw err; // e.g. a database error: the queue retries the item
-    }
-    outcome = { status: "failed", reason: "aborted", retryable: true, lineCount: 0 };
+    } else outcome = { status: "failed", reason: "aborted", retryable: true, lineCount: 0 };
   } finally {
+    clearInterval(timer);
     unreserve();
+  }
+  if (watch.signal.aborted && !ctx.signal.aborted) {
+    // The run was cancelled while this trace was being curated: its result is not wanted.
+    await releaseRow(input.rowId);
+    await afterCancel(input.runId);
+    return { outcome: "skipped", reason: "the run was cancelled" };
   }
   if (ctx.signal.aborted) {
     // Worker stopping (released, no attempt spent) or deadline (a failed attempt): the row waits again.
@@ -390,6 +409,9 @@ async function handle(ctx: {
   const r = await recordOutcome(input, outcome);
   return r.type === "recorded" ? { outcome: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) } : { outcome: r.type };
 }
+
+/** How often a trace being curated checks whether its run was cancelled. */
+const CANCEL_POLL_MS = 2000;
 
 export const curationTraceJob = defineItemJob({
   kind: CURATION_TRACE_KIND,
