@@ -37,6 +37,8 @@ export interface WorkerOptions {
   /** Cancellation check interval while a job runs, ms (default 1000). */
   heartbeatMs?: number;
   /** Where the one line per job goes (default: stdout with a "[jobs]" prefix). */
+  /** Also log every successful item job (default: SPRINT_JOB_LOG=verbose). */
+  logItemSuccess?: boolean;
   log?: (line: string) => void;
 }
 
@@ -180,7 +182,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
         backoffUntil.delete(kind); // a slot of some run freed here: its next item may fit now
         // Item jobs (one per trace) that went fine are not logged one by one unless asked (SPRINT_JOB_LOG=verbose):
         // a 100k-trace run would bury everything else. Failures, retries and task jobs always are.
-        if (pool === "item" && (r.outcome.type === "succeeded" || r.outcome.type === "skipped") && process.env.SPRINT_JOB_LOG !== "verbose") return;
+        if (pool === "item" && (r.outcome.type === "succeeded" || r.outcome.type === "skipped") && !(opts.logItemSuccess ?? process.env.SPRINT_JOB_LOG === "verbose")) return;
         log(
           `${kind} job=${job.id.slice(0, 8)}${pool === "task" ? ` task=${r.taskId ?? "?"}` : ""} attempt ${r.attempt}/${r.maxAttempts} ` +
             `${describe(r)} in ${Date.now() - started} ms (picked up ${r.pickupMs} ms after it was ready)`,

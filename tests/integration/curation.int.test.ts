@@ -173,7 +173,7 @@ describe("curation runs", () => {
     });
     expect(await itemJobs(run.id)).toHaveLength(40);
     const logs: [string[], string[]] = [[], []];
-    for (const lines of logs) workers.push(await startWorker({ concurrency: 1, itemConcurrency: 2, pollIntervalMs: 100, log: (l) => lines.push(l) }));
+    for (const lines of logs) workers.push(await startWorker({ concurrency: 1, itemConcurrency: 2, pollIntervalMs: 100, logItemSuccess: true, log: (l) => lines.push(l) }));
     const s = await waitRun(run.id, (x) => x.status === "succeeded");
     const handled = logs.map((lines) => lines.filter((l) => l.startsWith("curation-trace ") && l.includes(" succeeded ")).length);
     console.log(`[curation.int] traces curated per worker: ${handled.join(" + ")}`);
