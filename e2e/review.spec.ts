@@ -117,7 +117,13 @@ test("team review: assign with overlap, comment, edit with live metrics, conflic
   await expect(pb.getByTestId("editor")).toHaveAttribute("data-mode", "read");
   await expect(pb.getByText("v2", { exact: true })).toBeVisible();
 
-  // Tab 2 still edits version 1: its save is refused with the conflict view; nothing is overwritten.
+  // Tab 2 still edits version 1. An edge that would close a cycle is refused inline (the draft is unchanged).
+  const edge = (await pb2.locator('[data-testid^="edge-checkbox-"]:checked').first().getAttribute("data-testid"))!;
+  const [, parent, child] = /edge-checkbox-(\d+)-(\d+)/.exec(edge)!;
+  await pb2.getByTestId(`add-parent-${parent}`).fill(child!);
+  await pb2.getByTestId(`add-parent-${parent}`).press("Enter");
+  await expect(pb2.getByTestId("op-error")).toContainText(`would create a cycle`);
+  // Its save is refused with the conflict view; nothing is overwritten.
   await pb2.locator('[data-testid^="edge-checkbox-"]:checked').first().uncheck();
   await pb2.getByTestId("save-draft").click();
   await expect(pb2.getByTestId("conflict-view")).toBeVisible();
