@@ -68,6 +68,11 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
           <Link className="hover:underline" href={`/w/${ws.slug}/studio/${datasetId}`}>{t.dataset.name}</Link> / trace {t.externalId ?? t.id.slice(-8)}
         </div>
         <div className="flex gap-2 text-sm">
+          {traj && traj.curationStatus === "kept" && (
+            <Link className="btn-secondary" href={`/w/${ws.slug}/review/${datasetId}/${traj.id}`} data-testid="open-review">
+              Review{traj.reviewStatus && traj.reviewStatus !== "pending" ? ` · ${traj.reviewStatus.replace("_", " ")}` : ""}
+            </Link>
+          )}
           <button className="btn-secondary" disabled={!t.prevId} onClick={() => router.push(`/w/${ws.slug}/studio/${datasetId}/traces/${t.prevId}`)}>← Prev (k)</button>
           <button className="btn-secondary" disabled={!t.nextId} onClick={() => router.push(`/w/${ws.slug}/studio/${datasetId}/traces/${t.nextId}`)}>Next (j) →</button>
         </div>

@@ -232,6 +232,12 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
   if (!hasRole(actor.role, "reviewer")) throw new InferenceError("FORBIDDEN", "Viewers cannot run inference.");
   const question = input.question.trim();
   if (!question) throw new InferenceError("BAD_REQUEST", "Write a question first.");
+  // Runs execute in the web process: bound how many one person has going at once.
+  const limit = Math.max(1, Number(process.env.SPRINT_PLAYGROUND_MAX_RUNS_PER_USER) || 4);
+  const running = await db.inferenceRun.findMany({ where: { createdById: actor.userId, status: "running", mode: "sprint" }, select: { id: true, status: true, createdAt: true } });
+  let mine = running.length;
+  for (const r of running) if (await reapIfOrphaned(db, r)) mine--;
+  if (mine >= limit) throw new InferenceError("BAD_REQUEST", `You already have ${mine} runs going (the limit is ${limit}). Wait for one to finish or cancel it.`);
   const { engine, endpoint, modelVersionId, label } = await engineFor(db, actor, input);
   const p = input.params ?? {};
   const sprintInput: SprintParamsInput = {

@@ -119,6 +119,18 @@ describe("playground runs", () => {
     expect((await waitDone(started.baselineRunId!, 10_000)).status).toBe("cancelled");
   });
 
+  it("bounds the runs one person has going at once", async () => {
+    process.env.SPRINT_PLAYGROUND_MAX_RUNS_PER_USER = "1";
+    try {
+      const first = await as("reviewer").inference.start({ ...W(), endpointId: slowEndpointId, question: "slow two", schedule: "round-sync", compareSequential: false });
+      await expect(as("reviewer").inference.start({ ...W(), endpointId, question: "another", schedule: "eager", compareSequential: false })).rejects.toThrow(/already have 1 runs going \(the limit is 1\)/);
+      await as("reviewer").inference.cancel({ ...W(), runId: first.runId });
+      await waitDone(first.runId, 10_000);
+    } finally {
+      delete process.env.SPRINT_PLAYGROUND_MAX_RUNS_PER_USER;
+    }
+  });
+
   it("refuses bad input with a reason", async () => {
     await expect(as("reviewer").inference.start({ ...W(), question: "x", schedule: "eager", compareSequential: false })).rejects.toThrow(/Choose an endpoint/);
     await expect(as("reviewer").inference.start({ ...W(), endpointId: "nope", question: "x", schedule: "eager", compareSequential: false })).rejects.toThrow(/No such endpoint/);

@@ -17,8 +17,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ runId: s
   const { runId } = await params;
   const run = await prisma.inferenceRun.findUnique({ where: { id: runId }, select: { id: true, workspaceId: true } });
   const member = run && (await prisma.membership.findUnique({ where: { workspaceId_userId: { workspaceId: run.workspaceId, userId: session.user.id } } }));
-  if (!run) return NextResponse.json({ error: "No such run." }, { status: 404 });
-  if (!member) return NextResponse.json({ error: "You are not a member of this workspace." }, { status: 403 });
+  // Same answer for a run that does not exist and one in someone else's workspace (ids are not probeable).
+  if (!run || !member) return NextResponse.json({ error: "No such run in your workspaces." }, { status: 404 });
   const afterParam = Number(new URL(req.url).searchParams.get("after") ?? req.headers.get("last-event-id") ?? -1);
   let last = Number.isInteger(afterParam) ? afterParam : -1;
 
