@@ -86,7 +86,10 @@ test("team review: assign with overlap, comment, edit with live metrics, conflic
   await pa.keyboard.press("Escape");
   await pa.getByTestId("comment-step-1").click();
   await expect(pa.getByTestId("compose-anchor")).toHaveText("step 1");
-  await pa.getByLabel("New comment").fill(`Step 1 looks right. @${B.email}`);
+  await pa.getByLabel("New comment").pressSequentially("Step 1 looks right. @bo-");
+  await expect(pa.getByTestId("mention-suggestions")).toContainText(B.name);
+  await pa.getByLabel("New comment").press("Enter");
+  await expect(pa.getByLabel("New comment")).toHaveValue(`Step 1 looks right. @${B.email} `);
   await pa.getByTestId("add-comment").click();
   await expect(pa.getByTestId("comment-thread")).toHaveCount(1);
   await expect(pa.getByTestId("comment-anchor")).toHaveText("step 1");

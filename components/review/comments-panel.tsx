@@ -47,6 +47,27 @@ export const CommentsPanel = forwardRef<CommentsPanelHandle, { trajectoryId: str
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const [reply, setReply] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
+  // @-mention autocomplete: the word being typed after "@" and where it starts.
+  const [mention, setMention] = useState<{ query: string; at: number } | null>(null);
+  const [mentionIndex, setMentionIndex] = useState(0);
+  const suggestions = mention
+    ? (members.data ?? [])
+        .filter((m) => m.email.toLowerCase().includes(mention.query) || (m.name ?? "").toLowerCase().includes(mention.query))
+        .slice(0, 6)
+    : [];
+  const insertMention = (m: { email: string }) => {
+    if (!mention) return;
+    const handle = `@${m.email} `;
+    const caret = mention.at + 1 + mention.query.length;
+    const next = body.slice(0, mention.at) + handle + body.slice(caret);
+    setBody(next);
+    setMention(null);
+    requestAnimationFrame(() => {
+      const pos = mention.at + handle.length;
+      box.current?.focus();
+      box.current?.setSelectionRange(pos, pos);
+    });
+  };
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: trpc.comments.list.queryKey(key) });
     void qc.invalidateQueries({ queryKey: trpc.review.activity.queryKey(key) });
@@ -137,19 +158,50 @@ export const CommentsPanel = forwardRef<CommentsPanelHandle, { trajectoryId: str
             <span className="rounded bg-brand-50 px-1.5 py-0.5 text-brand-800" data-testid="compose-anchor">{anchorLabel(anchor)}</span>
             {anchor.kind !== "trajectory" && <button type="button" className="hover:underline" onClick={() => setAnchor({ kind: "trajectory" })}>clear</button>}
           </div>
+          <div className="relative">
           <textarea
             ref={box}
             className="input w-full text-sm"
             rows={3}
             value={body}
-            onChange={(e) => setBody(e.target.value)}
+            onChange={(e) => {
+              setBody(e.target.value);
+              const before = e.target.value.slice(0, e.target.selectionStart ?? e.target.value.length);
+              const m = /(?:^|[\s(])@([\w.+-]*)$/.exec(before);
+              setMention(m ? { query: m[1]!.toLowerCase(), at: before.length - m[1]!.length - 1 } : null);
+              setMentionIndex(0);
+            }}
             placeholder={`Comment (Markdown; mention with ${mentionHint || "@name"})`}
             aria-label="New comment"
             onKeyDown={(e) => {
+              if (suggestions.length > 0) {
+                if (e.key === "ArrowDown") { e.preventDefault(); setMentionIndex((i) => (i + 1) % suggestions.length); return; }
+                if (e.key === "ArrowUp") { e.preventDefault(); setMentionIndex((i) => (i - 1 + suggestions.length) % suggestions.length); return; }
+                if (e.key === "Enter" || e.key === "Tab") { e.preventDefault(); insertMention(suggestions[mentionIndex]!); return; }
+                if (e.key === "Escape") { e.preventDefault(); setMention(null); return; }
+              }
               if (e.key === "Enter" && (e.metaKey || e.ctrlKey) && body.trim()) post({ body, anchor });
               if (e.key === "Escape") (e.target as HTMLTextAreaElement).blur();
             }}
+            aria-autocomplete="list"
+            aria-expanded={suggestions.length > 0}
           />
+          {suggestions.length > 0 && (
+            <ul className="absolute left-2 top-full z-10 mt-1 w-64 overflow-hidden rounded border border-zinc-200 bg-white text-sm shadow-lg" role="listbox" data-testid="mention-suggestions">
+              {suggestions.map((m, i) => (
+                <li
+                  key={m.id}
+                  role="option"
+                  aria-selected={i === mentionIndex}
+                  className={`cursor-pointer px-3 py-1.5 ${i === mentionIndex ? "bg-brand-50" : ""}`}
+                  onMouseDown={(e) => { e.preventDefault(); insertMention(m); }}
+                >
+                  {m.name ?? m.email} <span className="text-xs text-zinc-500">@{m.email.split("@")[0]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          </div>
           {add.error && <p role="alert" className="text-sm text-red-600">{errorMessage(add.error)}</p>}
           <button className="btn-primary" disabled={!body.trim() || add.isPending} data-testid="add-comment">Comment</button>
         </form>
