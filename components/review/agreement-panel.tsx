@@ -25,6 +25,9 @@ export function AgreementPanel({ datasetId }: { datasetId: string }) {
         <Stat label="Mean DAG edge F1" value={num(dataset.meanEdgeF1)} testId="agreement-f1" hint="Edge F1 between the DAGs two reviewers signed off on" />
         <Stat label="Disagreements" value={String(disagreements.length)} testId="agreement-disagreements" />
       </div>
+      {dataset.multiReviewedItems > 0 && dataset.multiReviewedItems < 10 && (
+        <p className="text-xs text-zinc-500">Only {dataset.multiReviewedItems} item{dataset.multiReviewedItems === 1 ? "" : "s"} with two or more reviews: kappa moves a lot with each new item until there are a few dozen.</p>
+      )}
       {q.data.hiddenItems > 0 && (
         <p className="text-xs text-zinc-500" data-testid="agreement-hidden">{q.data.hiddenItems} of your open items are left out until you submit your review on them.</p>
       )}
