@@ -248,7 +248,8 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     ...(p.seed !== undefined ? { seed: p.seed } : {}),
     ...(p.executorContext ? { executorContext: p.executorContext } : {}),
     ...(p.maxConcurrentLanes ? { maxConcurrentLanes: p.maxConcurrentLanes } : {}),
-    ...(p.warmPrefix ? { warmPrefix: true } : {}),
+    // The local engine shares a warmed prefix across its sequences by copying state: always warm there.
+    ...(p.warmPrefix || input.endpointId === LOCAL_ENDPOINT_ID ? { warmPrefix: true } : {}),
     ...(p.plannerMaxTokens ? { planner: { maxTokens: p.plannerMaxTokens } } : {}),
     ...(p.executorMaxTokens ? { executor: { maxTokens: p.executorMaxTokens } } : {}),
     timeoutMs: 30 * 60_000,
