@@ -9,8 +9,31 @@ import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import "katex/dist/katex.min.css";
 
+/** `\boxed{…}` written without math delimiters (common in final answers) becomes `$\boxed{…}$`; text that already uses `$` is left alone. */
+function wrapBareBoxed(src: string): string {
+  if (src.includes("$") || !src.includes("\\boxed{")) return src;
+  let out = "";
+  let i = 0;
+  for (;;) {
+    const at = src.indexOf("\\boxed{", i);
+    if (at === -1) return out + src.slice(i);
+    let depth = 0;
+    let end = -1;
+    for (let j = at + 6; j < src.length; j++) {
+      if (src[j] === "{") depth++;
+      else if (src[j] === "}" && --depth === 0) {
+        end = j;
+        break;
+      }
+    }
+    if (end === -1) return out + src.slice(i);
+    out += `${src.slice(i, at)}$${src.slice(at, end + 1)}$`;
+    i = end + 1;
+  }
+}
+
 export function normalizeMathDelimiters(src: string): string {
-  return src
+  return wrapBareBoxed(src)
     .replace(/\\\[([\s\S]+?)\\\]/g, (_m, body: string) => `\n$$\n${body.trim()}\n$$\n`)
     .replace(/\\\(([\s\S]+?)\\\)/g, (_m, body: string) => `$${body.trim()}$`);
 }
