@@ -207,6 +207,13 @@ describe("job queue", () => {
     const again = await enqueueTask({ kind: "recount-tokens", workspaceId: wsA.id, input: { datasetId: ds.id } });
     const done2 = await waitForTask(again.id, (t) => t.status === "succeeded" || t.status === "failed");
     expect(done2.result).toEqual(done.result);
+
+    // What an import queues: only the traces without counts (here: the one just added).
+    await prisma.trace.create({ data: { datasetId: ds.id, question: "q new", reasoning: "One more line.\nAnd another.", contentHash: `new-${stamp}` } });
+    const missing = await enqueueTask({ kind: "recount-tokens", workspaceId: wsA.id, input: { datasetId: ds.id, onlyMissing: true } });
+    const done3 = await waitForTask(missing.id, (t) => t.status === "succeeded" || t.status === "failed");
+    expect((done3.result as { traces: number }).traces).toBe(1);
+    expect(await prisma.trace.count({ where: { datasetId: ds.id, reasoningTokens: null } })).toBe(0);
   });
 
   it("rejects invalid input and unknown kinds at enqueue, writing nothing", async () => {

@@ -144,7 +144,7 @@ export const importsRouter = createTRPCRouter({
       let taskId: string | null = null;
       let warning: string | null = null;
       try {
-        const task = await enqueueTask({ kind: "recount-tokens", workspaceId: ctx.workspaceId, createdById: ctx.user.id, input: { datasetId: input.datasetId } });
+        const task = await enqueueTask({ kind: "recount-tokens", workspaceId: ctx.workspaceId, createdById: ctx.user.id, input: { datasetId: input.datasetId, onlyMissing: true } });
         taskId = task.id;
       } catch (err) {
         warning = `The trace was added, but its token count could not be queued: ${err instanceof Error ? err.message : String(err)}`;

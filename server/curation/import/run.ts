@@ -108,7 +108,7 @@ class SourceError extends Error {}
 
 const defaultEnqueue: EnqueueRecount = async ({ workspaceId, datasetId, createdById }) => {
   const { enqueueTask } = await import("../../jobs/queue");
-  return enqueueTask({ kind: "recount-tokens", workspaceId, createdById, input: { datasetId } });
+  return enqueueTask({ kind: "recount-tokens", workspaceId, createdById, input: { datasetId, onlyMissing: true } });
 };
 
 function errorText(err: unknown): string {

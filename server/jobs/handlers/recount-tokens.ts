@@ -11,6 +11,7 @@
  *   here), so it can exceed it slightly;
  * - `tokenizer` — the tokenizer's name (e.g. "qwen3").
  *
+ * With `onlyMissing` (what imports queue) only traces without counts are counted.
  * Traces are streamed in batches ordered by id (keyset pagination: never all in memory) and written back
  * with one UPDATE per batch. Progress is reported after each batch. Re-running (a retry) recomputes and
  * overwrites the same values, so the job is idempotent.
@@ -26,6 +27,8 @@ export const recountTokensInput = z.strictObject({
   datasetId: z.string().min(1).max(64),
   /** Traces per batch (default 100). */
   batchSize: z.number().int().min(1).max(1000).optional(),
+  /** Only traces without counts yet (what an import queues, so a 100k-trace dataset is not recounted per upload). */
+  onlyMissing: z.boolean().optional(),
 });
 
 /** Result stored in `Task.result`. */
@@ -66,7 +69,8 @@ export const recountTokensJob = defineJob({
 
     await ctx.reportProgress(0, "Loading the tokenizer");
     const tokenizer = await loadQwenTokenizer();
-    const total = await prisma.trace.count({ where: { datasetId } });
+    const scope = { datasetId, ...(ctx.input.onlyMissing ? { reasoningTokens: null } : {}) };
+    const total = await prisma.trace.count({ where: scope });
     let done = 0;
     let totalTokens = 0;
     let cursor: string | undefined;
@@ -74,7 +78,7 @@ export const recountTokensJob = defineJob({
 
     for (;;) {
       const batch = await prisma.trace.findMany({
-        where: { datasetId, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
+        where: { ...scope, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
         orderBy: { id: "asc" },
         take: batchSize,
         select: { id: true, reasoning: true },
