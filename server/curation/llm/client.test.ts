@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { ChatClient, backoffDelayMs, retryAfterMs, toBackendError } from "./client";
+import { ChatClient, toBackendError } from "./client";
+import { backoffDelayMs, retryAfterMs } from "../../openai-compat";
 import { describeComponents, numberLines } from "./backend";
 
 describe("retryAfterMs", () => {

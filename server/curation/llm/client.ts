@@ -14,7 +14,9 @@
  * The client never reads OPENAI_* credentials or base URLs from the environment: a workspace's endpoint
  * is exactly what it configured. The API key is only ever sent as the Authorization header.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from "openai";
+import type OpenAI from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from "openai";
+import { abortReason, backoffDelayMs, endpointLabel, openAIClient, retryAfterMs, sleep } from "../../openai-compat";
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import { CurationBackendError } from "../types";
 
@@ -76,71 +78,7 @@ export interface ChatOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULTS = { timeoutMs: 120_000, maxRetries: 3, baseMs: 500, maxMs: 20_000, maxRetryAfterMs: 60_000 };
-
-/** Header value marking "no API key": stripped again before the request leaves (the SDK insists on one). */
-const NO_KEY = "sprint-studio-no-api-key";
-
-/** The endpoint without credentials, query or fragment, for error messages. */
-function endpointLabel(baseURL: string): string {
-  try {
-    const u = new URL(baseURL);
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, "")}`;
-  } catch {
-    return "the LLM endpoint";
-  }
-}
-
-/**
- * Milliseconds the server asked us to wait, from `retry-after-ms` or `Retry-After` (seconds or an
- * HTTP date); undefined when absent or unparsable.
- */
-export function retryAfterMs(headers: Headers | undefined | null, now: number = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const ms = headers.get("retry-after-ms");
-  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms);
-  const ra = headers.get("retry-after");
-  if (ra === null || ra.trim() === "") return undefined;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return secs >= 0 ? secs * 1000 : undefined;
-  const date = Date.parse(ra);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/**
- * Backoff before retry number `retry` (1-based): `min(maxMs, baseMs · 2^(retry-1))`, jittered
- * uniformly into its upper half ("equal jitter") so concurrent workers spread out.
- */
-export function backoffDelayMs(retry: number, opts: BackoffOptions = {}, random: () => number = Math.random): number {
-  const base = opts.baseMs ?? DEFAULTS.baseMs;
-  const max = opts.maxMs ?? DEFAULTS.maxMs;
-  const ceiling = Math.min(max, base * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/** The reason to throw for an aborted signal (the job runner's CancelledError etc. pass through). */
-function abortReason(signal: AbortSignal): unknown {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error(typeof reason === "string" ? reason : "the request was aborted");
-  err.name = "AbortError";
-  return err;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+const DEFAULTS = { timeoutMs: 120_000, maxRetries: 3, maxRetryAfterMs: 60_000 };
 
 /** A failed request, classified. */
 interface Failure {
@@ -217,33 +155,18 @@ export class ChatClient {
       throw new Error(`ChatClient: base URL must be http(s), got ${endpoint.protocol}`);
     }
     this.model = opts.model;
-    this.endpoint = endpointLabel(opts.baseURL);
+    this.endpoint = endpointLabel(opts.baseURL, "the LLM endpoint");
     this.timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
     this.maxRetries = Math.max(0, Math.floor(opts.maxRetries ?? DEFAULTS.maxRetries));
     this.jsonMode = opts.jsonMode ?? false;
     this.maxTokens = opts.maxTokens;
     this.backoff = opts.backoff ?? {};
     this.random = opts.random ?? Math.random;
-    const hasKey = typeof opts.apiKey === "string" && opts.apiKey !== "";
-    this.sdk = new OpenAI({
+    this.sdk = openAIClient({
       baseURL: opts.baseURL,
-      apiKey: hasKey ? (opts.apiKey as string) : NO_KEY,
-      // Never pick these up from the server's environment for a workspace's endpoint.
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-      maxRetries: 0,
-      timeout: this.timeoutMs,
-      ...(opts.headers ? { defaultHeaders: opts.headers } : {}),
-      ...(hasKey
-        ? {}
-        : {
-            fetch: (input: string | URL | Request, init?: RequestInit) => {
-              const headers = new Headers(init?.headers);
-              if (headers.get("authorization") === `Bearer ${NO_KEY}`) headers.delete("authorization");
-              return fetch(input, { ...init, headers });
-            },
-          }),
+      apiKey: opts.apiKey ?? null,
+      timeoutMs: this.timeoutMs,
+      ...(opts.headers ? { headers: opts.headers } : {}),
     });
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LocalGgufEngine, LOCAL_MODEL_HINT } from "./local-gguf";
 import { limitEngine, Semaphore } from "./limit";
-import { backoffMs, openAICompletionsEngine, retryAfterMs } from "./openai";
+import { openAICompletionsEngine } from "./openai";
+import { backoffDelayMs as backoffMs, retryAfterMs } from "../../openai-compat";
 import { ScriptedEngine, scriptStream, splitTokens } from "./scripted";
 import { collectCompletion, EngineError } from "./types";
 

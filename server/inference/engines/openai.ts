@@ -17,10 +17,12 @@
  *   inlined into the user message).
  * The engines never read OPENAI_* variables: an endpoint is exactly what was configured.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { z } from "zod";
 import { findStop, heldBackLength } from "../../sprint/plan-stream";
-import { abortReason, EngineError, sleep, type CompletionEngine, type CompletionEvent, type CompletionRequest, type FinishReason, type Usage } from "./types";
+import { abortReason, backoffDelayMs, endpointLabel, openAIClient, retryAfterMs, sleep } from "../../openai-compat";
+import { EngineError, type CompletionEngine, type CompletionEvent, type CompletionRequest, type FinishReason, type Usage } from "./types";
 
 export interface OpenAIEngineOptions {
   /** Base URL including the version segment, e.g. `http://localhost:8000/v1`. */
@@ -47,8 +49,7 @@ export interface OpenAIEngineOptions {
   random?: () => number;
 }
 
-const DEFAULTS = { firstChunkTimeoutMs: 120_000, idleTimeoutMs: 60_000, maxRetries: 3, baseMs: 500, maxMs: 20_000, maxRetryAfterMs: 60_000 };
-const NO_KEY = "sprint-studio-no-api-key";
+const DEFAULTS = { firstChunkTimeoutMs: 120_000, idleTimeoutMs: 60_000, maxRetries: 3, maxRetryAfterMs: 60_000 };
 
 const usageSchema = z
   .object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() })
@@ -75,34 +76,6 @@ const chatChunkSchema = z.object({
   ),
   usage: usageSchema,
 });
-
-/** Milliseconds the server asked to wait (`retry-after-ms`, `Retry-After` seconds or date). */
-export function retryAfterMs(headers: Headers | undefined | null, now: number = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const ms = Number(headers.get("retry-after-ms") ?? NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const ra = headers.get("retry-after");
-  if (ra === null || ra.trim() === "") return undefined;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return secs >= 0 ? secs * 1000 : undefined;
-  const date = Date.parse(ra);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Backoff before retry `n` (1-based): min(maxMs, baseMs·2^(n−1)), jittered into its upper half. */
-export function backoffMs(n: number, opts: { baseMs?: number; maxMs?: number } = {}, random: () => number = Math.random): number {
-  const ceiling = Math.min(opts.maxMs ?? DEFAULTS.maxMs, (opts.baseMs ?? DEFAULTS.baseMs) * 2 ** Math.max(0, n - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-function label(baseURL: string): string {
-  try {
-    const u = new URL(baseURL);
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, "")}`;
-  } catch {
-    return "endpoint";
-  }
-}
 
 function mapFinish(reason: string): FinishReason {
   return reason === "length" ? "length" : "stop";
@@ -149,27 +122,13 @@ export class OpenAIEngine implements CompletionEngine {
     const url = new URL(opts.baseURL);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new EngineError(`base URL must be http(s), got ${url.protocol}`, "config", false);
     if (!opts.model.trim()) throw new EngineError("model is required", "config", false);
-    this.endpoint = label(opts.baseURL);
+    this.endpoint = endpointLabel(opts.baseURL, "endpoint");
     this.id = `openai-${api}:${this.endpoint}#${opts.model}`;
-    const hasKey = typeof opts.apiKey === "string" && opts.apiKey !== "";
-    this.sdk = new OpenAI({
+    this.sdk = openAIClient({
       baseURL: opts.baseURL,
-      apiKey: hasKey ? (opts.apiKey as string) : NO_KEY,
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-      maxRetries: 0,
-      timeout: opts.firstChunkTimeoutMs ?? DEFAULTS.firstChunkTimeoutMs,
-      ...(opts.headers ? { defaultHeaders: opts.headers } : {}),
-      ...(hasKey
-        ? {}
-        : {
-            fetch: (input: string | URL | Request, init?: RequestInit) => {
-              const headers = new Headers(init?.headers);
-              if (headers.get("authorization") === `Bearer ${NO_KEY}`) headers.delete("authorization");
-              return fetch(input, { ...init, headers });
-            },
-          }),
+      apiKey: opts.apiKey ?? null,
+      timeoutMs: opts.firstChunkTimeoutMs ?? DEFAULTS.firstChunkTimeoutMs,
+      ...(opts.headers ? { headers: opts.headers } : {}),
     });
   }
 
@@ -299,7 +258,7 @@ export class OpenAIEngine implements CompletionEngine {
         if (signal?.aborted) throw abortReason(signal);
         const failure = this.classify(err, timedOut, firstTimeout, idleTimeout, delivered);
         if (delivered !== "" || !failure.error.retryable || attempt > maxRetries) throw failure.error;
-        let wait = backoffMs(attempt, o.backoff, o.random);
+        let wait = backoffDelayMs(attempt, o.backoff, o.random);
         if (failure.retryAfterMs !== undefined) {
           const limit = o.backoff?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
           if (failure.retryAfterMs > limit) throw failure.error;

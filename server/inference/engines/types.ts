@@ -96,27 +96,5 @@ export async function collectCompletion(
   throw new EngineError(`${engine.id}: the stream ended without an end event`, "truncated", true, text);
 }
 
-/** The error to throw for an aborted signal: its reason when that is an Error, else an AbortError. */
-export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error(typeof reason === "string" ? reason : "the operation was aborted");
-  err.name = "AbortError";
-  return err;
-}
-
-/** setTimeout as a promise that rejects with the signal's reason when aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** Abortable waiting, shared with the curation LLM client (server/openai-compat.ts). */
+export { abortReason, sleep } from "../../openai-compat";
