@@ -7,7 +7,7 @@ import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
 import { Markdown } from "../markdown";
 import { stageColor } from "./colors";
-import { DagView } from "./dag-view";
+import { DagCanvas } from "./dag-view";
 import { StageTimeline } from "./stage-timeline";
 import type { Step } from "@/server/sprint/steps";
 import type { StoredMetrics } from "@/server/curation/curate-trace";
@@ -125,7 +125,7 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
             <>
               <div className="card p-4">
                 <h2 className="mb-2 text-sm font-semibold">Dependency DAG</h2>
-                <DagView steps={steps} dag={dag} stageOf={stageOf} highlight={hover} onHover={setHover} />
+                <DagCanvas steps={steps} dag={dag} stageOf={stageOf} highlight={hover} onHover={setHover} />
               </div>
               {metrics.rounds && metrics.rounds.length > 0 && (
                 <div className="card p-4">

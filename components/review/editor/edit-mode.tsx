@@ -23,7 +23,7 @@ import {
 import { StageTimeline, type TimelineRound } from "@/components/trace/stage-timeline";
 import { ConfirmDialog } from "../confirm-dialog";
 import { ConflictView, type TheirVersion } from "./conflict-view";
-import { DagCanvas } from "./dag-canvas";
+import { DagCanvas } from "@/components/trace/dag-view";
 import { EditStepCard, type StepCardActions } from "./edit-step-card";
 import { LiveMetrics } from "./live-metrics";
 import { conflictVersion, draftFromColumns, draftSignature, draftToInput, isConflictError, safeRecompute } from "./shared";

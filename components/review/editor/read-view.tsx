@@ -10,7 +10,7 @@ import { stageColor } from "@/components/trace/colors";
 import { StageTimeline, type TimelineRound } from "@/components/trace/stage-timeline";
 import { draftStages, parseStoredStages, type TrajectoryDraft } from "@/server/sprint/editing";
 import { isPlanOnly, type Step } from "@/server/sprint/steps";
-import { DagCanvas } from "./dag-canvas";
+import { DagCanvas } from "@/components/trace/dag-view";
 import { commentKey, fmt, type CommentAnchor } from "./shared";
 
 export interface StoredMetricsView {
