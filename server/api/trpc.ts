@@ -11,6 +11,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { PrismaClient } from "../db/client";
 import { hasRole, type Role } from "../auth/roles";
+import { ServiceError, type Actor } from "../service-error";
 
 export interface SessionUser {
   id: string;
@@ -97,4 +98,19 @@ export async function audit(
       data: data ? (data as object) : undefined,
     },
   });
+}
+
+/** The acting member of a workspace procedure, as services take it. */
+export function actorOf(ctx: { user: { id: string }; workspaceId: string; role: Role }): Actor {
+  return { userId: ctx.user.id, role: ctx.role, workspaceId: ctx.workspaceId };
+}
+
+/** Runs a service call, turning its {@link ServiceError} into the matching tRPC error (the message is for the user). */
+export async function serviceCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ServiceError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
+    throw e;
+  }
 }

@@ -10,7 +10,8 @@
 import crypto from "node:crypto";
 import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { hasRole, type Role } from "../auth/roles";
+import { hasRole } from "../auth/roles";
+import { ServiceError, type Actor } from "../service-error";
 import { decryptSecret } from "../secrets";
 import { openAIChatEngine, openAICompletionsEngine } from "./engines/openai";
 import { localGgufEngine } from "./engines/local-gguf";
@@ -24,20 +25,9 @@ import { parseTrajectory, serializeDocument, serializeTrajectory, stripTags } fr
 import { curatedColumns } from "../curation/import/curated";
 import { contentHash } from "../curation/import/run";
 
-export interface Actor {
-  userId: string;
-  role: Role;
-  workspaceId: string;
-}
-
-export class InferenceError extends Error {
-  constructor(
-    readonly code: "NOT_FOUND" | "FORBIDDEN" | "BAD_REQUEST" | "CONFLICT",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type { Actor };
+/** A playground service error (its code becomes the tRPC code). */
+export class InferenceError extends ServiceError {}
 
 /** The pseudo-endpoint of the embedded GGUF model (only when SPRINT_LOCAL_MODEL is set). */
 export const LOCAL_ENDPOINT_ID = "local-gguf";

@@ -2,33 +2,21 @@
  * Team review of curated trajectories: assignment (manual or automatic with overlap), the review queue,
  * decisions and their aggregation, curator adjudication / send-back / re-review, bulk actions, threaded
  * anchored comments with mentions, per-dataset guidelines. Every function takes the acting member and
- * checks workspace and role itself; the tRPC router only maps {@link ReviewError} to HTTP codes.
+ * checks workspace and role itself; the tRPC router only maps {@link ReviewError} (a ServiceError) to tRPC codes.
  *
  * Blind review: a reviewer sees other reviewers' decisions (and notes) only after submitting their own.
  * Curators and admins see everything.
  */
 import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { hasRole, type Role } from "../auth/roles";
+import { hasRole } from "../auth/roles";
+import { ServiceError, type Actor } from "../service-error";
 import { planAssignment, AssignmentError } from "./assignment";
 import { aggregateReviews, isDecision, parseMentions, type ReviewDecision, type ReviewState } from "./status";
 
-export interface Actor {
-  userId: string;
-  role: Role;
-  workspaceId: string;
-}
-
-export type ReviewErrorCode = "NOT_FOUND" | "FORBIDDEN" | "BAD_REQUEST" | "CONFLICT";
-export class ReviewError extends Error {
-  constructor(
-    readonly code: ReviewErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
+export type { Actor };
+/** A review service error (its code becomes the tRPC code). */
+export class ReviewError extends ServiceError {}
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -1,23 +1,10 @@
 /** Playground: runs (start, follow, cancel, history), share links, send to studio. Logic in server/inference. */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createTRPCRouter, workspaceProcedure } from "../trpc";
+import { actorOf, createTRPCRouter, serviceCall, workspaceProcedure } from "../trpc";
 import * as runs from "../../inference/runs";
 import { createShare, listShares, revokeShare } from "../../inference/share";
 
 const id = z.string().min(1).max(64);
-
-async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof runs.InferenceError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
-    throw e;
-  }
-}
-
-type Ctx = { db: Parameters<typeof runs.getRun>[0]; user: { id: string }; workspaceId: string; role: runs.Actor["role"] };
-const actorOf = (ctx: Ctx): runs.Actor => ({ userId: ctx.user.id, role: ctx.role, workspaceId: ctx.workspaceId });
 
 export const inferenceRouter = createTRPCRouter({
   options: workspaceProcedure("viewer").query(({ ctx }) => runs.playgroundOptions(ctx.db, actorOf(ctx))),
@@ -46,35 +33,35 @@ export const inferenceRouter = createTRPCRouter({
         prompted: z.object({ datasetId: id.optional() }).nullish(),
       }),
     )
-    .mutation(({ ctx, input }) => mapErrors(() => runs.startRun(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => runs.startRun(ctx.db, actorOf(ctx), input))),
 
   get: workspaceProcedure("viewer")
     .input(z.object({ runId: id }))
-    .query(({ ctx, input }) => mapErrors(() => runs.getRun(ctx.db, actorOf(ctx), input.runId))),
+    .query(({ ctx, input }) => serviceCall(() => runs.getRun(ctx.db, actorOf(ctx), input.runId))),
 
   events: workspaceProcedure("viewer")
     .input(z.object({ runId: id, afterSeq: z.number().int().min(-1).default(-1) }))
-    .query(({ ctx, input }) => mapErrors(() => runs.eventsFor(ctx.db, actorOf(ctx), input))),
+    .query(({ ctx, input }) => serviceCall(() => runs.eventsFor(ctx.db, actorOf(ctx), input))),
 
   cancel: workspaceProcedure("reviewer")
     .input(z.object({ runId: id }))
-    .mutation(({ ctx, input }) => mapErrors(() => runs.cancelRun(ctx.db, actorOf(ctx), input.runId))),
+    .mutation(({ ctx, input }) => serviceCall(() => runs.cancelRun(ctx.db, actorOf(ctx), input.runId))),
 
   list: workspaceProcedure("viewer")
     .input(z.object({ search: z.string().trim().max(200).optional(), mine: z.boolean().optional(), cursor: z.number().int().min(0).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
-    .query(({ ctx, input }) => mapErrors(() => runs.listRuns(ctx.db, actorOf(ctx), input))),
+    .query(({ ctx, input }) => serviceCall(() => runs.listRuns(ctx.db, actorOf(ctx), input))),
 
   share: workspaceProcedure("reviewer")
     .input(z.object({ runId: id }))
-    .mutation(({ ctx, input }) => mapErrors(() => createShare(ctx.db, actorOf(ctx), input.runId))),
+    .mutation(({ ctx, input }) => serviceCall(() => createShare(ctx.db, actorOf(ctx), input.runId))),
 
-  shareLinks: workspaceProcedure("viewer").query(({ ctx }) => mapErrors(() => listShares(ctx.db, actorOf(ctx)))),
+  shareLinks: workspaceProcedure("viewer").query(({ ctx }) => serviceCall(() => listShares(ctx.db, actorOf(ctx)))),
 
   revokeShare: workspaceProcedure("reviewer")
     .input(z.object({ shareLinkId: id }))
-    .mutation(({ ctx, input }) => mapErrors(() => revokeShare(ctx.db, actorOf(ctx), input.shareLinkId))),
+    .mutation(({ ctx, input }) => serviceCall(() => revokeShare(ctx.db, actorOf(ctx), input.shareLinkId))),
 
   sendToStudio: workspaceProcedure("curator")
     .input(z.object({ runId: id, datasetId: id }))
-    .mutation(({ ctx, input }) => mapErrors(() => runs.sendToStudio(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => runs.sendToStudio(ctx.db, actorOf(ctx), input))),
 });

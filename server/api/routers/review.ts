@@ -1,26 +1,12 @@
 /** Team review: assignment, the queue, decisions, adjudication, guidelines, agreement. Logic in server/review. */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createTRPCRouter, workspaceProcedure } from "../trpc";
+import { actorOf, createTRPCRouter, serviceCall, workspaceProcedure } from "../trpc";
 import * as review from "../../review/service";
 import { agreementReport } from "../../review/agreement";
 
 const id = z.string().min(1).max(64);
 const decision = z.enum(["approved", "rejected", "changes_requested"]);
 const queueStatus = z.enum(["pending", "in_review", "approved", "rejected", "changes_requested", "disagreement", "unassigned"]);
-
-/** Maps the service's errors to tRPC codes (the message is meant for the user). */
-export async function mapReviewErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof review.ReviewError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
-    throw e;
-  }
-}
-
-type Ctx = { db: Parameters<typeof review.listQueue>[0]; user: { id: string }; workspaceId: string; role: review.Actor["role"] };
-export const actorOf = (ctx: Ctx): review.Actor => ({ userId: ctx.user.id, role: ctx.role, workspaceId: ctx.workspaceId });
 
 export const reviewRouter = createTRPCRouter({
   reviewers: workspaceProcedure("viewer").query(({ ctx }) => review.reviewers(ctx.db, actorOf(ctx))),
@@ -39,19 +25,19 @@ export const reviewRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(200).default(100),
       }),
     )
-    .query(({ ctx, input }) => mapReviewErrors(() => review.listQueue(ctx.db, actorOf(ctx), input))),
+    .query(({ ctx, input }) => serviceCall(() => review.listQueue(ctx.db, actorOf(ctx), input))),
 
   progress: workspaceProcedure("viewer")
     .input(z.object({ datasetId: id }))
-    .query(({ ctx, input }) => mapReviewErrors(() => review.progress(ctx.db, actorOf(ctx), input.datasetId))),
+    .query(({ ctx, input }) => serviceCall(() => review.progress(ctx.db, actorOf(ctx), input.datasetId))),
 
   item: workspaceProcedure("viewer")
     .input(z.object({ trajectoryId: id, queue: z.object({ mine: z.boolean().optional(), status: queueStatus.optional() }).optional() }))
-    .query(({ ctx, input }) => mapReviewErrors(() => review.getItem(ctx.db, actorOf(ctx), input))),
+    .query(({ ctx, input }) => serviceCall(() => review.getItem(ctx.db, actorOf(ctx), input))),
 
   activity: workspaceProcedure("viewer")
     .input(z.object({ trajectoryId: id }))
-    .query(({ ctx, input }) => mapReviewErrors(() => review.itemActivity(ctx.db, actorOf(ctx), input.trajectoryId))),
+    .query(({ ctx, input }) => serviceCall(() => review.itemActivity(ctx.db, actorOf(ctx), input.trajectoryId))),
 
   assign: workspaceProcedure("curator")
     .input(
@@ -62,23 +48,23 @@ export const reviewRouter = createTRPCRouter({
         overlap: z.number().int().min(1).max(10),
       }),
     )
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.assignAutomatically(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.assignAutomatically(ctx.db, actorOf(ctx), input))),
 
   assignManual: workspaceProcedure("curator")
     .input(z.object({ trajectoryIds: z.array(id).min(1).max(500), reviewerIds: z.array(id).min(1).max(100) }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.assignManually(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.assignManually(ctx.db, actorOf(ctx), input))),
 
   unassign: workspaceProcedure("curator")
     .input(z.object({ trajectoryId: id, reviewerId: id }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.unassign(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.unassign(ctx.db, actorOf(ctx), input))),
 
   start: workspaceProcedure("reviewer")
     .input(z.object({ trajectoryId: id }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.startReview(ctx.db, actorOf(ctx), input.trajectoryId))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.startReview(ctx.db, actorOf(ctx), input.trajectoryId))),
 
   submit: workspaceProcedure("reviewer")
     .input(z.object({ trajectoryId: id, decision, note: z.string().max(10_000).optional() }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.submitReview(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.submitReview(ctx.db, actorOf(ctx), input))),
 
   /** Curator: adjudicate / send back / re-open one item or many (bulk, confirmed in the UI). */
   curatorAction: workspaceProcedure("curator")
@@ -90,15 +76,15 @@ export const reviewRouter = createTRPCRouter({
         note: z.string().max(10_000).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.curatorAction(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.curatorAction(ctx.db, actorOf(ctx), input))),
 
   setGuidelines: workspaceProcedure("curator")
     .input(z.object({ datasetId: id, guidelines: z.string().max(100_000) }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.setGuidelines(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.setGuidelines(ctx.db, actorOf(ctx), input))),
 
   agreement: workspaceProcedure("viewer")
     .input(z.object({ datasetId: id, edgeF1Threshold: z.number().min(0).max(1).default(0.999) }))
-    .query(({ ctx, input }) => mapReviewErrors(() => agreementReport(ctx.db, actorOf(ctx), input))),
+    .query(({ ctx, input }) => serviceCall(() => agreementReport(ctx.db, actorOf(ctx), input))),
 });
 
 const anchor = z.discriminatedUnion("kind", [
@@ -111,17 +97,17 @@ const anchor = z.discriminatedUnion("kind", [
 export const commentsRouter = createTRPCRouter({
   list: workspaceProcedure("viewer")
     .input(z.object({ trajectoryId: id }))
-    .query(({ ctx, input }) => mapReviewErrors(() => review.listComments(ctx.db, actorOf(ctx), input.trajectoryId))),
+    .query(({ ctx, input }) => serviceCall(() => review.listComments(ctx.db, actorOf(ctx), input.trajectoryId))),
   add: workspaceProcedure("reviewer")
     .input(z.object({ trajectoryId: id, body: z.string().min(1).max(20_000), anchor: anchor.optional(), parentId: id.optional() }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.addComment(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.addComment(ctx.db, actorOf(ctx), input))),
   edit: workspaceProcedure("reviewer")
     .input(z.object({ commentId: id, body: z.string().min(1).max(20_000) }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.editComment(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.editComment(ctx.db, actorOf(ctx), input))),
   resolve: workspaceProcedure("reviewer")
     .input(z.object({ commentId: id, resolved: z.boolean() }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.resolveComment(ctx.db, actorOf(ctx), input))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.resolveComment(ctx.db, actorOf(ctx), input))),
   remove: workspaceProcedure("reviewer")
     .input(z.object({ commentId: id }))
-    .mutation(({ ctx, input }) => mapReviewErrors(() => review.deleteComment(ctx.db, actorOf(ctx), input.commentId))),
+    .mutation(({ ctx, input }) => serviceCall(() => review.deleteComment(ctx.db, actorOf(ctx), input.commentId))),
 });
