@@ -12,6 +12,7 @@ import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { hasRole } from "../auth/roles";
 import { ServiceError, type Actor } from "../service-error";
+import { recordAudit } from "../audit";
 import { decryptSecret } from "../secrets";
 import { openAIChatEngine, openAICompletionsEngine } from "./engines/openai";
 import { localGgufEngine } from "./engines/local-gguf";
@@ -260,9 +261,7 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
   const baseline = compareGroup
     ? await db.inferenceRun.create({ data: { ...common, mode: "sequential", schedule: null, params: { ...seqParams, engine: label } as Prisma.InputJsonValue } })
     : null;
-  await db.auditEvent.create({
-    data: { workspaceId: actor.workspaceId, actorId: actor.userId, action: "inference.start", targetType: "inference-run", targetId: run.id, data: { schedule: input.schedule, baseline: baseline?.id ?? null, endpoint: label.name } },
-  });
+  await recordAudit(db, actor, "inference.start", { type: "inference-run", id: run.id }, { schedule: input.schedule, baseline: baseline?.id ?? null, endpoint: label.name });
   void execute(db, run.id, (onEvent, signal) => runSprint({ engine, question, params: sprintParams, onEvent, signal }));
   if (baseline) void execute(db, baseline.id, (onEvent, signal) => runSequential({ engine, question, params: seqParams, onEvent, signal }));
   return { runId: run.id, baselineRunId: baseline?.id ?? null };
@@ -533,7 +532,7 @@ export async function sendToStudio(db: PrismaClient, actor: Actor, input: { runI
         },
       },
     });
-    await db.auditEvent.create({ data: { workspaceId: actor.workspaceId, actorId: actor.userId, action: "inference.send-to-studio", targetType: "inference-run", targetId: run.id, data: { datasetId: ds.id, traceId: trace.id } } });
+    await recordAudit(db, actor, "inference.send-to-studio", { type: "inference-run", id: run.id }, { datasetId: ds.id, traceId: trace.id });
     return { traceId: trace.id, datasetId: ds.id };
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new InferenceError("CONFLICT", `This run is already in ${ds.name}.`);

@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import type { PrismaClient } from "../db/client";
 import { prisma } from "../db/client";
 import { hasRole } from "../auth/roles";
+import { recordAudit } from "../audit";
 import { InferenceError, runEvents, type Actor } from "./runs";
 
 export const SHARE_RESOURCE = "inference-run";
@@ -35,7 +36,7 @@ export async function createShare(db: PrismaClient, actor: Actor, runId: string)
   const link = await db.shareLink.create({
     data: { workspaceId: actor.workspaceId, tokenHash: hashShareToken(token), resourceType: SHARE_RESOURCE, resourceId: run.id, createdById: actor.userId },
   });
-  await db.auditEvent.create({ data: { workspaceId: actor.workspaceId, actorId: actor.userId, action: "share.create", targetType: "inference-run", targetId: run.id, data: { shareLinkId: link.id } } });
+  await recordAudit(db, actor, "share.create", { type: "inference-run", id: run.id }, { shareLinkId: link.id });
   return { token, url: sharePath(token), shareLinkId: link.id };
 }
 
@@ -61,7 +62,7 @@ export async function revokeShare(db: PrismaClient, actor: Actor, shareLinkId: s
   if (!link) throw new InferenceError("NOT_FOUND", "No such share link in this workspace.");
   if (link.createdById !== actor.userId && !hasRole(actor.role, "admin")) throw new InferenceError("FORBIDDEN", "Only the person who shared it (or an admin) can revoke this link.");
   if (!link.revokedAt) await db.shareLink.update({ where: { id: link.id }, data: { revokedAt: new Date() } });
-  await db.auditEvent.create({ data: { workspaceId: actor.workspaceId, actorId: actor.userId, action: "share.revoke", targetType: "inference-run", targetId: link.resourceId, data: { shareLinkId: link.id } } });
+  await recordAudit(db, actor, "share.revoke", { type: "inference-run", id: link.resourceId }, { shareLinkId: link.id });
 }
 
 async function publicRun(db: PrismaClient, id: string) {

@@ -11,6 +11,7 @@ import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { hasRole } from "../auth/roles";
 import { ServiceError, type Actor } from "../service-error";
+import { recordAudit } from "../audit";
 import { planAssignment, AssignmentError } from "./assignment";
 import { aggregateReviews, isDecision, parseMentions, type ReviewDecision, type ReviewState } from "./status";
 
@@ -20,11 +21,6 @@ export class ReviewError extends ServiceError {}
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-async function auditEvent(db: Db, actor: Actor, action: string, target: { type: string; id: string }, data?: Record<string, unknown>) {
-  await db.auditEvent.create({
-    data: { workspaceId: actor.workspaceId, actorId: actor.userId, action, targetType: target.type, targetId: target.id, data: data as Prisma.InputJsonValue },
-  });
-}
 
 export async function datasetOf(db: Db, actor: Actor, datasetId: string) {
   const ds = await db.dataset.findFirst({ where: { id: datasetId, workspaceId: actor.workspaceId }, select: { id: true, name: true, guidelines: true } });
@@ -133,7 +129,7 @@ export async function assignAutomatically(
         data: { reviewerIds: rs, overlap: input.overlap },
       })),
     });
-    await auditEvent(tx, actor, "review.assign", { type: "dataset", id: input.datasetId }, {
+    await recordAudit(tx, actor, "review.assign", { type: "dataset", id: input.datasetId }, {
       items: plan.byItem.size,
       overlap: input.overlap,
       perReviewer: Object.fromEntries(plan.perReviewer),
@@ -175,7 +171,7 @@ export async function unassign(db: PrismaClient, actor: Actor, input: { trajecto
       await tx.curatedTrajectory.update({ where: { id: t.id }, data: { adjudicated: false, reviewStatus: "pending", decidedById: null, decidedAt: null } });
     }
     await recomputeStatus(tx, actor, t.id);
-    await auditEvent(tx, actor, "review.unassign", { type: "trajectory", id: t.id }, { reviewerId: input.reviewerId });
+    await recordAudit(tx, actor, "review.unassign", { type: "trajectory", id: t.id }, { reviewerId: input.reviewerId });
   });
 }
 
@@ -427,7 +423,7 @@ export async function startReview(db: PrismaClient, actor: Actor, trajectoryId: 
     await lockItem(tx, t.id);
     await tx.review.update({ where: { id: r.id }, data: { status: "in_review", startedAt: new Date() } });
     await recomputeStatus(tx, actor, t.id);
-    await auditEvent(tx, actor, "review.start", { type: "trajectory", id: t.id });
+    await recordAudit(tx, actor, "review.start", { type: "trajectory", id: t.id });
   });
   return { started: true };
 }
@@ -451,7 +447,7 @@ export async function submitReview(db: PrismaClient, actor: Actor, input: { traj
       },
     });
     const a = await recomputeStatus(tx, actor, t.id);
-    await auditEvent(tx, actor, "review.submit", { type: "trajectory", id: t.id }, { decision: input.decision, version: t.version, previous: r.submittedAt ? r.status : null });
+    await recordAudit(tx, actor, "review.submit", { type: "trajectory", id: t.id }, { decision: input.decision, version: t.version, previous: r.submittedAt ? r.status : null });
     return a;
   });
   return { status: agg?.status ?? t.reviewStatus, disagreement: agg?.disagreement ?? false };
@@ -498,7 +494,7 @@ export async function curatorAction(
           data: { reviewStatus: "pending", adjudicated: false, decidedById: null, decidedAt: null, decisionNote: note },
         });
       }
-      await auditEvent(tx, actor, `review.${input.action}`, { type: "trajectory", id: t.id }, { from: t.reviewStatus, decision: input.decision ?? null, note });
+      await recordAudit(tx, actor, `review.${input.action}`, { type: "trajectory", id: t.id }, { from: t.reviewStatus, decision: input.decision ?? null, note });
     }
   }, { timeout: 120_000 });
   return { updated: found.length };
@@ -508,7 +504,7 @@ export async function setGuidelines(db: PrismaClient, actor: Actor, input: { dat
   requireCurator(actor, "edit review guidelines");
   await datasetOf(db, actor, input.datasetId);
   await db.dataset.update({ where: { id: input.datasetId }, data: { guidelines: input.guidelines.trim() || null } });
-  await auditEvent(db, actor, "dataset.guidelines", { type: "dataset", id: input.datasetId }, { length: input.guidelines.length });
+  await recordAudit(db, actor, "dataset.guidelines", { type: "dataset", id: input.datasetId }, { length: input.guidelines.length });
 }
 
 // ───────────────────────────── comments ─────────────────────────────
@@ -592,7 +588,7 @@ export async function addComment(
       trajectoryVersion: t.version,
     },
   });
-  await auditEvent(db, actor, "comment.add", { type: "trajectory", id: t.id }, { commentId: c.id, anchor: input.anchor ?? null, mentions });
+  await recordAudit(db, actor, "comment.add", { type: "trajectory", id: t.id }, { commentId: c.id, anchor: input.anchor ?? null, mentions });
   return { id: c.id, mentions };
 }
 
@@ -610,7 +606,7 @@ export async function resolveComment(db: PrismaClient, actor: Actor, input: { co
     where: { id: rootId },
     data: input.resolved ? { resolvedAt: new Date(), resolvedById: actor.userId } : { resolvedAt: null, resolvedById: null },
   });
-  await auditEvent(db, actor, input.resolved ? "comment.resolve" : "comment.unresolve", { type: "trajectory", id: c.trajectoryId }, { commentId: rootId });
+  await recordAudit(db, actor, input.resolved ? "comment.resolve" : "comment.unresolve", { type: "trajectory", id: c.trajectoryId }, { commentId: rootId });
 }
 
 export async function editComment(db: PrismaClient, actor: Actor, input: { commentId: string; body: string }) {
@@ -630,7 +626,7 @@ export async function deleteComment(db: PrismaClient, actor: Actor, commentId: s
     if (others > 0) throw new ReviewError("FORBIDDEN", "Others replied to this thread: resolve it instead, or ask a curator to delete it.");
   }
   await db.comment.delete({ where: { id: c.id } });
-  await auditEvent(db, actor, "comment.delete", { type: "trajectory", id: c.trajectoryId }, { commentId: c.id });
+  await recordAudit(db, actor, "comment.delete", { type: "trajectory", id: c.trajectoryId }, { commentId: c.id });
 }
 
 /** Who did what on one item: the audit trail of review actions, edits and comments. */

@@ -16,6 +16,7 @@ import type { Tokenizer } from "../sprint/types";
 import { storedMetrics, type StoredMetrics } from "../curation/curate-trace";
 import { finalAnswerFor } from "../curation/final-answer";
 import { ReviewError, type Actor } from "./service";
+import { recordAudit } from "../audit";
 
 const range = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
 const text = z.string().max(200_000);
@@ -161,15 +162,11 @@ export async function saveDraft(
     await tx.trajectoryVersion.create({
       data: { trajectoryId: t.id, version: next, ...columns, kind: input.kind ?? "edit", restoredFrom: input.restoredFrom ?? null, authorId: actor.userId, note: input.note?.trim() || null },
     });
-    await tx.auditEvent.create({
-      data: {
-        workspaceId: actor.workspaceId,
-        actorId: actor.userId,
-        action: input.kind === "restore" ? "trajectory.restore" : "trajectory.edit",
-        targetType: "trajectory",
-        targetId: t.id,
-        data: { from: input.baseVersion, to: next, sequentialTokens: metrics.sequentialTokens, restoredFrom: input.restoredFrom ?? null },
-      },
+    await recordAudit(tx, actor, input.kind === "restore" ? "trajectory.restore" : "trajectory.edit", { type: "trajectory", id: t.id }, {
+      from: input.baseVersion,
+      to: next,
+      sequentialTokens: metrics.sequentialTokens,
+      restoredFrom: input.restoredFrom ?? null,
     });
   }).catch(async (e: unknown) => {
     // Another save won between our read and our conditional update.

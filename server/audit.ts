@@ -1,0 +1,15 @@
+/** One audit-trail entry written by a service for the acting member (who did what to which target, when). */
+import type { Prisma, PrismaClient } from "./db/client";
+import type { Actor } from "./service-error";
+
+export async function recordAudit(
+  db: PrismaClient | Prisma.TransactionClient,
+  actor: Actor,
+  action: string,
+  target: { type: string; id: string },
+  data?: Record<string, unknown>,
+): Promise<void> {
+  await db.auditEvent.create({
+    data: { workspaceId: actor.workspaceId, actorId: actor.userId, action, targetType: target.type, targetId: target.id, data: data as Prisma.InputJsonValue },
+  });
+}
