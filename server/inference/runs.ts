@@ -21,7 +21,7 @@ import type { CompletionEngine } from "./engines/types";
 import { runSequential, runSprint, type SequentialRunResult, type SprintRunResult } from "./sprint/orchestrator";
 import { sequentialParamsSchema, sprintParamsSchema, type SprintParamsInput } from "./sprint/params";
 import { DEFAULT_FEW_SHOT } from "./sprint/context";
-import type { InferenceEvent } from "./sprint/events";
+import { replayEvents, type InferenceEvent } from "./sprint/events";
 import { parseTrajectory, serializeDocument, serializeTrajectory, stripTags } from "../sprint/format";
 import { curatedColumns } from "../curation/import/curated";
 import { contentHash } from "../curation/import/run";
@@ -497,7 +497,6 @@ export async function sendToStudio(db: PrismaClient, actor: Actor, input: { runI
   const ds = await db.dataset.findFirst({ where: { id: input.datasetId, workspaceId: actor.workspaceId }, select: { id: true, name: true } });
   if (!ds) throw new InferenceError("NOT_FOUND", "No such dataset in this workspace.");
   const { events } = await runEvents(db, run.id, -1, 1_000_000);
-  const { replayEvents } = await import("./sprint/events");
   const replay = replayEvents(events);
   if (!replay.trajectory || replay.trajectory.rounds.length === 0) throw new InferenceError("BAD_REQUEST", "This run produced no rounds to send.");
   const body = { rounds: replay.trajectory.rounds, ...(replay.trajectory.finalAnswer ? { finalAnswer: replay.trajectory.finalAnswer } : {}) };

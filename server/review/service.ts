@@ -234,19 +234,18 @@ export function visibleReviews(actor: Actor, reviews: ReviewRow[]) {
 
 export type QueueStatus = ReviewState | "disagreement" | "unassigned";
 
-export const queueFilter = {
-  parse(input: { status?: QueueStatus; mine?: boolean; reviewerId?: string }, actor: Actor, datasetId: string): Prisma.CuratedTrajectoryWhereInput {
-    // "unassigned": kept trajectories nobody reviews yet (for manual assignment); otherwise the review items.
-    if (input.status === "unassigned") return { datasetId, curationStatus: "kept", reviews: { none: {} } };
-    const where: Prisma.CuratedTrajectoryWhereInput = { datasetId, reviews: { some: {} } };
-    const and: Prisma.CuratedTrajectoryWhereInput[] = [];
-    if (input.mine) and.push({ reviews: { some: { reviewerId: actor.userId } } });
-    if (input.reviewerId) and.push({ reviews: { some: { reviewerId: input.reviewerId } } });
-    if (input.status === "disagreement") and.push({ reviewStatus: "in_review", adjudicated: false, reviews: { every: { submittedAt: { not: null } } } });
-    else if (input.status) and.push({ reviewStatus: input.status });
-    return and.length ? { ...where, AND: and } : where;
-  },
-};
+/** The rows of a queue view (mine / a reviewer's / by status) of one dataset. */
+function queueWhere(input: { status?: QueueStatus; mine?: boolean; reviewerId?: string }, actor: Actor, datasetId: string): Prisma.CuratedTrajectoryWhereInput {
+  // "unassigned": kept trajectories nobody reviews yet (for manual assignment); otherwise the review items.
+  if (input.status === "unassigned") return { datasetId, curationStatus: "kept", reviews: { none: {} } };
+  const where: Prisma.CuratedTrajectoryWhereInput = { datasetId, reviews: { some: {} } };
+  const and: Prisma.CuratedTrajectoryWhereInput[] = [];
+  if (input.mine) and.push({ reviews: { some: { reviewerId: actor.userId } } });
+  if (input.reviewerId) and.push({ reviews: { some: { reviewerId: input.reviewerId } } });
+  if (input.status === "disagreement") and.push({ reviewStatus: "in_review", adjudicated: false, reviews: { every: { submittedAt: { not: null } } } });
+  else if (input.status) and.push({ reviewStatus: input.status });
+  return and.length ? { ...where, AND: and } : where;
+}
 
 /** The review queue of a dataset (items that have reviewers), in a stable order for j/k navigation. */
 export async function listQueue(
@@ -255,7 +254,7 @@ export async function listQueue(
   input: { datasetId: string; status?: QueueStatus; mine?: boolean; reviewerId?: string; cursor?: number | null; limit: number },
 ) {
   await datasetOf(db, actor, input.datasetId);
-  const where = queueFilter.parse(input, actor, input.datasetId);
+  const where = queueWhere(input, actor, input.datasetId);
   const [rows, total] = await Promise.all([
     db.curatedTrajectory.findMany({
       where,
@@ -311,7 +310,7 @@ export async function progress(db: PrismaClient, actor: Actor, datasetId: string
     db.curatedTrajectory.groupBy({ by: ["reviewStatus"], where: { datasetId, reviews: { some: {} } }, _count: { _all: true } }),
     countUnassigned(db, datasetId),
     reviewers(db, actor),
-    db.curatedTrajectory.count({ where: queueFilter.parse({ status: "disagreement" }, actor, datasetId) }),
+    db.curatedTrajectory.count({ where: queueWhere({ status: "disagreement" }, actor, datasetId) }),
   ]);
   const perReviewer = new Map<string, { assigned: number; submitted: number; approved: number; rejected: number; changes_requested: number; open: number }>();
   for (const g of byReviewer) {
@@ -358,7 +357,7 @@ export async function getItem(
     },
   });
   if (!t) throw new ReviewError("NOT_FOUND", "No such trajectory in this workspace.");
-  const where = queueFilter.parse(input.queue ?? {}, actor, t.datasetId);
+  const where = queueWhere(input.queue ?? {}, actor, t.datasetId);
   const [prev, next, decidedBy] = await Promise.all([
     db.curatedTrajectory.findFirst({
       where: { AND: [where, { OR: [{ createdAt: { lt: t.createdAt } }, { createdAt: t.createdAt, id: { lt: t.id } }] }] },
