@@ -8,7 +8,7 @@
 import type { PrismaClient, Prisma } from "../db/client";
 import { cancelItems, cancelTask, createTask, enqueueItems } from "../jobs/queue";
 import { CURATION_TRACE_KIND, type CurationTraceInput } from "../jobs/handlers/curation-trace";
-import { pipelineConfigSchema, type PipelineConfigInput, type TraceSelection } from "./config";
+import { describeConfigRules, pipelineConfigSchema, resolvePreset, type PipelineConfigInput, type TraceSelection } from "./config";
 
 export class EmptySelectionError extends Error {}
 
@@ -18,7 +18,7 @@ export async function createCurationRun(
   db: PrismaClient,
   args: { workspaceId: string; datasetId: string; userId: string; config: PipelineConfigInput; selection?: TraceSelection },
 ) {
-  const config = pipelineConfigSchema.parse(args.config);
+  const config = resolvePreset(pipelineConfigSchema.parse(args.config));
   const sel = args.selection;
   const where: Prisma.TraceWhereInput = {
     datasetId: args.datasetId,
@@ -124,6 +124,12 @@ export async function cancelCurationRun(db: PrismaClient, runId: string, opts: {
 
 export const REDUCTION_BINS = [-1, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1] as const;
 
+function rulesOf(raw: unknown): { preset: string; text: string; backend: string; estimate: boolean } | null {
+  const parsed = pipelineConfigSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  return { ...describeConfigRules(parsed.data), backend: parsed.data.backend, estimate: parsed.data.backend === "heuristic" };
+}
+
 /** Live summary of a run: per-status counts, throughput and the histogram of predicted reduction. */
 export async function runSummary(db: PrismaClient, runId: string) {
   const run = await db.curationRun.findUniqueOrThrow({ where: { id: runId } });
@@ -153,6 +159,8 @@ export async function runSummary(db: PrismaClient, runId: string) {
     datasetId: run.datasetId,
     status: run.status,
     config: run.config,
+    /** The run's folding/filter rules in words, with its preset (for the run details). */
+    rules: rulesOf(run.config),
     total: run.total,
     counts,
     done,

@@ -34,6 +34,7 @@ function optionsFor(input: HeuristicCurationInput, base: HeuristicOptions): Heur
 export function createHeuristicBackend(base: HeuristicOptions = {}): CurationBackend {
   return {
     name: "heuristic",
+    estimate: true,
     extractSteps(input: HeuristicCurationInput, signal?: AbortSignal): Promise<ExtractResult> {
       return Promise.resolve().then(() => {
         throwIfAborted(signal);
