@@ -32,6 +32,8 @@ export interface HeuristicOptions {
   question?: string;
   /** Apply the transitive reduction to the DAG (immediate parents only; default true). */
   transitiveReduction?: boolean;
+  /** Steps with fewer words merge into a neighbour (default {@link MIN_STEP_WORDS}; 0 disables). */
+  minStepWords?: number;
   /**
    * Let any step (not only verifications) depend on earlier steps whose equations it restates
    * (default false: on Countdown this adds false edges between unrelated lines of attack).
@@ -109,7 +111,7 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (cur !== null) {
       if (c.verify && (cur.hasExec || !cur.verify)) open = true;
       else if (c.intent && cur.hasExec) open = true;
-      else if (paragraph.has(n) && (cur.hasExec || c.intent) && !c.continuation && !c.comment) open = true;
+      else if (paragraph.has(n) && (cur.hasExec || c.intent) && !c.comment && (!c.continuation || (cur.hasExec && !c.work && !c.digits))) open = true;
     }
     if (open || cur === null) {
       cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify };
@@ -123,7 +125,7 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (!cur.hasExec && (c.intent || (!c.work && !c.comment && !c.digits))) cur.planEnd = n;
     else cur.hasExec = true;
   }
-  return drafts.map((d) => {
+  return mergeShort(drafts, lines, opts.minStepWords ?? MIN_STEP_WORDS).map((d) => {
     const out: ComponentRanges = { verify: d.verify };
     if (d.planEnd >= d.start) out.planLines = [d.start, d.planEnd];
     const execStart = d.planEnd + 1;
@@ -136,6 +138,46 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     }
     return out;
   });
+}
+
+/** Steps with fewer words than this merge into a neighbour (default of {@link HeuristicOptions.minStepWords}). */
+export const MIN_STEP_WORDS = 8;
+
+const FINAL_ANSWER = /^\s*(?:\*\*|#+\s*)?final answer\b/i;
+
+/**
+ * Merges drafts shorter than `minWords` words into a neighbour: into the previous one (its lines extend
+ * that component — its trailing comment when they judge the work, else its execution, or its plan when it
+ * has no execution yet), or — for the first draft — into the next one (as the start of its plan). A
+ * verification and a "**Final Answer**" draft stay on their own.
+ */
+function mergeShort(drafts: Draft[], lines: readonly string[], minWords: number): Draft[] {
+  if (minWords <= 0 || drafts.length < 2) return drafts;
+  const words = (d: Draft): number => {
+    let n = 0;
+    for (let i = d.start; i <= d.end; i++) n += ((lines[i - 1] ?? "").match(/\S+/g) ?? []).length;
+    return n;
+  };
+  const out: Draft[] = [];
+  for (const d of drafts) {
+    const prev = out[out.length - 1];
+    const short = words(d) < minWords && !FINAL_ANSWER.test(lines[d.start - 1] ?? "");
+    if (prev && short && !d.verify) {
+      // Appended after prev's last line: it becomes prev's comment (prev keeps its plan/execution split).
+      prev.end = d.end;
+      if (!prev.hasExec) prev.planEnd = d.end;
+      continue;
+    }
+    out.push(d);
+  }
+  // A short first draft (a one-line "Okay." opening) joins the next draft's plan.
+  const first = out[0];
+  const second = out[1];
+  if (first && second && words(first) < minWords && !first.hasExec) {
+    second.start = first.start; // its plan range now starts at the opening line
+    out.shift();
+  }
+  return out;
 }
 
 function textOf(lines: readonly string[], range: LineRange | undefined, paragraph: ReadonlySet<number>): string {
