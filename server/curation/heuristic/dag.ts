@@ -186,7 +186,7 @@ const FRESH = /^(?:(?:ok(?:ay)?|hmm+|alright|all right|well|so|now)\s*[,!.]?\s+)
 /** "…, separately.", "… independently of that": a plan that declares its independence anywhere in its first sentence. */
 const FRESH_ANYWHERE = /\b(?:separately|independently|in parallel|on (?:its|their) own|from scratch|a fresh start)\b/i;
 
-const CASE = /^(?:(?:ok(?:ay)?|now|next|then|so|and|hmm+)\s*[,.]?\s+)?(?:\*\*)?(?:sub)?case\s*(\d+|[ivx]+|[a-d])\b/i;
+const CASE = /^(?:(?:ok(?:ay)?|now|next|then|so|and|hmm+)\s*[,.]?\s+)?(?:\*\*)?(?:sub)?case\s*(\$?[a-z]\s*=\s*-?\d+|\d+|[ivx]+\b|[a-d]\b)/i;
 
 /** "both methods agree", "both sides" of a comparison, "both give", "compare the two". */
 const AGGREGATE_BOTH = /\b(?:both (?:methods|approaches|ways|routes|answers|results|computations|calculations|values|agree|give|match|sides of the (?:comparison|check))|the two (?:methods|approaches|results|answers|values|counts|ways)|(?:agrees?|matches|consistent) with (?:the|what|both))\b/i;
@@ -197,6 +197,7 @@ function caseNumberOf(sentence: string): number {
   const m = CASE.exec(sentence.trim());
   if (!m) return 0;
   const v = (m[1] as string).toLowerCase();
+  if (v.includes("=")) return 99; // "Case c = 2": a case whose rank is not written
   const roman: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8, ix: 9, x: 10, a: 1, b: 2, c: 3, d: 4 };
   return /^\d+$/.test(v) ? Number(v) : (roman[v] ?? 1);
 }
@@ -331,7 +332,7 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       if (f.verify && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) parents.add(namedTarget(facts, k, idf) ?? lastExecuted(facts, k));
       // A case of a case analysis depends on the step that set the cases up (not on the previous case).
       if (f.caseNumber > 0) {
-        if (f.caseNumber === 1 || caseSplit < 0) caseSplit = k - 1;
+        if (f.caseNumber === 1 || caseSplit < 0 || !(facts[k - 1] as StepFacts).caseNumber) caseSplit = k - 1;
         // Cases are siblings: a case never builds on an earlier case of the same split.
         for (const j of [...parents]) if (j > caseSplit) parents.delete(j);
         parents.add(caseSplit);

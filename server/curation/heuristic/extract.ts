@@ -18,7 +18,7 @@
 import type { LineRange, Step } from "../../sprint/steps";
 import type { TextSpan } from "../../sprint/sequential";
 import { isCommentSentence, isContinuationSentence, isIntentSentence, isVerifySentence, isWorkSentence } from "./lexicon";
-import { promptForVerification, promptFromPlan, promptFromWork } from "./prompt";
+import { promptForStep, promptFromPlan } from "./prompt";
 
 /** Options of the heuristic backend. */
 export interface HeuristicOptions {
@@ -209,14 +209,7 @@ export function extractStepsHeuristic(lines: readonly string[], opts: HeuristicO
     const planLines = linesOf(lines, r.planLines);
     const lastPlan = planLines[planLines.length - 1];
     const workLines = linesOf(lines, r.executionLines);
-    let prompt: string | undefined;
-    if (execution !== "") {
-      if (r.verify) prompt = promptForVerification(lastPlan, workLines);
-      else {
-        for (let k = planLines.length - 1; k >= 0 && prompt === undefined; k--) prompt = promptFromPlan(planLines[k] as string);
-        prompt ??= promptFromWork(lastPlan ?? (workLines[0] as string));
-      }
-    }
+    const prompt = execution !== "" ? promptForStep(planLines, workLines, r.verify) : undefined;
     const description = prompt ?? (lastPlan !== undefined ? (promptFromPlan(lastPlan) ?? shortText(lastPlan)) : shortText(comment || plan));
     const step: Step = {
       id: i + 1,
