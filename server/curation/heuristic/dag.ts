@@ -35,6 +35,8 @@ export interface StepFacts {
   caseNumber: number;
   /** The plan compares or collects earlier results ("both methods agree", "add up the cases", "check both"). */
   aggregate: "both" | "all" | null;
+  /** The plan points at something just found ("these values", "this solution", "that"). */
+  demonstrative: boolean;
   /** Content words of the plan (for matching a verification with what it verifies). */
   planWords: Set<string>;
   /** Content words of the whole step. */
@@ -115,6 +117,7 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       anaphoric: ANAPHORIC.test(first.trim()),
       fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
       caseNumber: caseNumberOf(first),
+      demonstrative: /\b(?:this|these|that|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
       aggregate: null,
       planWords: new Set(),
       words: new Set(),
@@ -189,7 +192,7 @@ const FRESH_ANYWHERE = /\b(?:separately|independently|in parallel|on (?:its|thei
 const CASE = /^(?:(?:ok(?:ay)?|now|next|then|so|and|hmm+)\s*[,.]?\s+)?(?:\*\*)?(?:sub)?case\s*(\$?[a-z]\s*=\s*-?\d+|\d+|[ivx]+\b|[a-d]\b)/i;
 
 /** "both methods agree", "both sides" of a comparison, "both give", "compare the two". */
-const AGGREGATE_BOTH = /\b(?:both (?:methods|approaches|ways|routes|answers|results|computations|calculations|values|agree|give|match|sides of the (?:comparison|check))|the two (?:methods|approaches|results|answers|values|counts|ways)|(?:agrees?|matches|consistent) with (?:the|what|both))\b/i;
+const AGGREGATE_BOTH = /\b(?:both (?:methods|approaches|ways|routes|answers|results|computations|calculations|values|solutions|candidates|roots|agree|give|match|sides of the (?:comparison|check))|the two (?:methods|approaches|results|answers|values|counts|ways)|(?:agrees?|matches|consistent) with (?:the|what|both))\b/i;
 /** "add up the cases", "all the cases", "putting the cases together", "combine the results". */
 const AGGREGATE_ALL = /\b(?:(?:add|sum|total|combine|collect)(?:ing)? (?:up )?(?:all )?(?:the|these|those) (?:cases|counts|results|parts|pieces|contributions)|all (?:the |of the |these |four |three |five |six )?(?:cases|results)|(?:putting|put) (?:it|them|the (?:cases|results|pieces)) (?:all )?together)\b/i;
 
@@ -238,7 +241,15 @@ function addTo(map: Producers, key: string, idx: number): void {
  * steps' ranges point into). Works for any steps with line ranges — the heuristic extractor's or an
  * LLM's — and falls back to the steps' texts when a step has no ranges.
  */
-export function buildDagHeuristic(lines: readonly string[], steps: readonly Step[], opts: HeuristicOptions = {}): Record<number, number[]> {
+/** Which dependencies {@link buildDagHeuristic} guessed rather than found (filled when passed). */
+export interface DagGuesses {
+  /** Executed steps whose parents come only from the default rule (no shared result, name, reference or structure). */
+  guessed: number[];
+  /** Verifications whose target was not identified (assumed: the last executed step). */
+  unverified: number[];
+}
+
+export function buildDagHeuristic(lines: readonly string[], steps: readonly Step[], opts: HeuristicOptions = {}, guesses?: DagGuesses): Record<number, number[]> {
   const givens = opts.question ? numbersOf(opts.question) : new Set<string>();
   const givenVariables = new Set(opts.question ? sentenceFacts(opts.question).variables : []);
   const first = steps[0];
@@ -329,7 +340,13 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
     // When in doubt, depend (a wrong edge costs some parallelism; a missing one makes wrong training data):
     if (k > 0) {
       // A verification depends on what it verifies: the earlier step its plan names best, else the last executed step.
-      if (f.verify && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) parents.add(namedTarget(facts, k, idf) ?? lastExecuted(facts, k));
+      // "check … with these values", "verify this": also the last computed step.
+      if (f.verify && f.demonstrative) parents.add(lastExecuted(facts, k));
+      if (f.verify && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) {
+        const named = namedTarget(facts, k, idf);
+        if (named === undefined) guesses?.unverified.push(f.id);
+        parents.add(named ?? lastExecuted(facts, k));
+      }
       // A case of a case analysis depends on the step that set the cases up (not on the previous case).
       if (f.caseNumber > 0) {
         if (f.caseNumber === 1 || caseSplit < 0 || !(facts[k - 1] as StepFacts).caseNumber) caseSplit = k - 1;
@@ -353,6 +370,7 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       // Nothing found: a fresh line of work ("Alternatively", "First", "Next") starts from the problem's setup;
       // anything else continues from the step just before.
       if (parents.size === 0) {
+        if (f.hasExecution) guesses?.guessed.push(f.id);
         if (f.fresh || f.verify) {
           if (setup >= 0 && setup < k) parents.add(setup);
         } else parents.add(k - 1);
@@ -420,20 +438,34 @@ export interface HeuristicDag {
 
 /** {@link buildDagHeuristic} plus the reasons to doubt it (see {@link dagDoubts}). */
 export function buildDagHeuristicWithConfidence(lines: readonly string[], steps: readonly Step[], opts: HeuristicOptions = {}): HeuristicDag {
-  const dag = buildDagHeuristic(lines, steps, opts);
-  return { dag, lowConfidence: dagDoubts(steps, dag) };
+  const guesses: DagGuesses = { guessed: [], unverified: [] };
+  const dag = buildDagHeuristic(lines, steps, opts, guesses);
+  return { dag, lowConfidence: dagDoubts(steps, dag, guesses) };
 }
 
+/** Above this share of guessed dependencies (among executed steps after the first), a DAG is low-confidence. */
+export const MAX_GUESSED_SHARE = 0.5;
+
 /**
- * Reasons to doubt a heuristic DAG: most later executed steps without any detected parent (their
- * independence is an absence of evidence, not evidence).
+ * Reasons to doubt a heuristic DAG: most later executed steps without any parent (their independence is
+ * an absence of evidence), most dependencies guessed by the default rule rather than found, or a
+ * verification whose target was not identified.
  */
-export function dagDoubts(steps: readonly Step[], dag: Readonly<Record<number, readonly number[]>>): string[] {
+export function dagDoubts(steps: readonly Step[], dag: Readonly<Record<number, readonly number[]>>, guesses?: DagGuesses): string[] {
   const out: string[] = [];
   const later = steps.slice(1).filter((s) => s.execution !== undefined && s.execution.trim() !== "");
   const orphans = later.filter((s) => (dag[s.id] ?? []).length === 0);
   if (later.length >= 2 && orphans.length / later.length > 0.3) {
     out.push(`${orphans.length} of ${later.length} executed steps after the first have no detected dependency (steps ${orphans.map((s) => s.id).join(", ")}): their independence is assumed, not found`);
+  }
+  if (guesses) {
+    const guessed = guesses.guessed.filter((id) => later.some((s) => s.id === id));
+    if (later.length >= 2 && guessed.length / later.length > MAX_GUESSED_SHARE) {
+      out.push(`${guessed.length} of ${later.length} executed steps have guessed dependencies (steps ${guessed.join(", ")}): no shared result, name or back-reference was found, so each was assumed to follow the step before it`);
+    }
+    if (guesses.unverified.length > 0) {
+      out.push(`what the verification${guesses.unverified.length > 1 ? "s" : ""} in step${guesses.unverified.length > 1 ? "s" : ""} ${guesses.unverified.join(", ")} check${guesses.unverified.length > 1 ? "" : "s"} was not identified (assumed: the last computed step)`);
+    }
   }
   return out;
 }

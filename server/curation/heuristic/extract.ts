@@ -111,7 +111,7 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (cur !== null) {
       if (c.verify && (cur.hasExec || !cur.verify)) open = true;
       else if (c.intent && cur.hasExec) open = true;
-      else if (paragraph.has(n) && (cur.hasExec || c.intent) && !c.comment && (!c.continuation || (cur.hasExec && !c.work && !c.digits))) open = true;
+      else if (paragraph.has(n) && !c.comment && (!c.continuation || (cur.hasExec && !c.work && !c.digits))) open = true;
     }
     if (open || cur === null) {
       cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify };

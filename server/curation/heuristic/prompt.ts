@@ -229,7 +229,10 @@ export function promptForStep(planLines: readonly string[], workLines: readonly 
     if (text === undefined) {
       const expr = firstExpression(workLines);
       const subject = subjectOf(plan) ?? subjectOf(workLines.slice(0, 2));
-      if (caseLabel) text = finish(`work out ${caseLabel.label}${caseLabel.rest ? ` (${balanceMath(caseLabel.rest)})` : ""}`);
+      if (caseLabel) {
+        const what = `${caseLabel.label}${caseLabel.rest ? ` (${balanceMath(caseLabel.rest)})` : ""}`;
+        text = finish(expr ? `for ${what}, compute ${balanceMath(expr)} and state what this case gives` : `work out ${what} and state what this case gives`);
+      }
       else if (expr) text = finish(`compute ${balanceMath(expr)}${subject ? ` for ${subject}` : ""}`);
       else if (subject) text = finish(`work out ${subject}`);
       else text = finish(`continue the computation from the previous step`);
@@ -239,7 +242,9 @@ export function promptForStep(planLines: readonly string[], workLines: readonly 
     }
   }
   text = balanceMath(text.replace(/[.!?…]+$/, ""));
-  if (promptWords(text) < 6) {
+  const norm = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  const copiesPlan = plan.some((p) => norm(p) === norm(text as string));
+  if (promptWords(text) < 6 || copiesPlan) {
     const expr = verify ? undefined : firstExpression(workLines);
     text += verify ? ", and say whether it holds" : expr && !text.includes(expr) ? `, starting from ${balanceMath(expr)}, and state the result` : ", and state the result";
   }
