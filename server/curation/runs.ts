@@ -3,11 +3,12 @@
  * one `pending` CuratedTrajectory row per selected trace (unique per run and trace, so a resumed run never
  * duplicates results), one `curation-run` Task (the run's user-visible progress; it has no job of its own)
  * and then one `curation-trace` item job per row, in batches. Workers curate the rows
- * (server/jobs/handlers/curation-trace.ts) and the last one finalizes the run and its Task.
+ * (./jobs/curation-trace.ts) and the last one finalizes the run and its Task.
  */
 import type { PrismaClient, Prisma } from "../db/client";
 import { cancelItems, cancelTask, createTask, enqueueItems } from "../jobs/queue";
-import { CURATION_TRACE_KIND, type CurationTraceInput } from "../jobs/handlers/curation-trace";
+import { CURATION_TRACE_KIND, curationTraceJob, type CurationTraceInput } from "./jobs/curation-trace";
+import { curationRunJob } from "./jobs/curation-run";
 import { pipelineConfigSchema, type PipelineConfigInput, type TraceSelection } from "./config";
 
 export class EmptySelectionError extends Error {}
@@ -61,7 +62,7 @@ export async function createCurationRun(
 
   // 2. The run's Task (progress for the UI), then 3. one item job per row.
   const task = await createTask({
-    kind: "curation-run",
+    kind: curationRunJob,
     workspaceId: args.workspaceId,
     createdById: args.userId,
     input: { runId: run.id },
@@ -78,7 +79,7 @@ export async function createCurationRun(
       });
       if (page.length === 0) break;
       const items: CurationTraceInput[] = page.map((r) => ({ runId: run.id, rowId: r.id, taskId: task.id }));
-      await enqueueItems(CURATION_TRACE_KIND, items, { retryLimit: config.maxAttempts - 1 });
+      await enqueueItems(curationTraceJob, items, { retryLimit: config.maxAttempts - 1 });
       after = page[page.length - 1]!.id;
       if (page.length < PAGE) break;
     }
