@@ -389,7 +389,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 export function reductionFilter(reduction: number | null, minReduction: number | null | undefined): FilterReason | null {
   if (minReduction === null || minReduction === undefined || reduction === null) return null;
   if (reduction > minReduction) return null;
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const pct = (x: number) => `${x < 0 ? "−" : ""}${Math.abs(Math.round(x * 100))}%`;
   return {
     code: "no-reduction",
     message:
