@@ -243,7 +243,7 @@ function addTo(map: Producers, key: string, idx: number): void {
  */
 /** Which dependencies {@link buildDagHeuristic} guessed rather than found (filled when passed). */
 export interface DagGuesses {
-  /** Executed steps whose parents come only from the default rule (no shared result, name, reference or structure). */
+  /** Executed steps whose parent is only the default "follows the step before" (no shared result, name, reference, structure or independence marker). */
   guessed: number[];
   /** Verifications whose target was not identified (assumed: the last executed step). */
   unverified: number[];
@@ -370,10 +370,12 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       // Nothing found: a fresh line of work ("Alternatively", "First", "Next") starts from the problem's setup;
       // anything else continues from the step just before.
       if (parents.size === 0) {
-        if (f.hasExecution) guesses?.guessed.push(f.id);
         if (f.fresh || f.verify) {
           if (setup >= 0 && setup < k) parents.add(setup);
-        } else parents.add(k - 1);
+        } else {
+          if (f.hasExecution) guesses?.guessed.push(f.id);
+          parents.add(k - 1);
+        }
       }
       // Every step builds on the problem's setup (a plan-only first step): free in stages, true in content.
       if (setup >= 0 && setup < k && parents.size === 0) parents.add(setup);
@@ -455,7 +457,8 @@ export function dagDoubts(steps: readonly Step[], dag: Readonly<Record<number, r
   const out: string[] = [];
   const later = steps.slice(1).filter((s) => s.execution !== undefined && s.execution.trim() !== "");
   const orphans = later.filter((s) => (dag[s.id] ?? []).length === 0);
-  if (later.length >= 2 && orphans.length / later.length > 0.3) {
+  // With the builder's record, a root is a step that said it starts afresh ("Alternatively", "First", …): evidence.
+  if (!guesses && later.length >= 2 && orphans.length / later.length > 0.3) {
     out.push(`${orphans.length} of ${later.length} executed steps after the first have no detected dependency (steps ${orphans.map((s) => s.id).join(", ")}): their independence is assumed, not found`);
   }
   if (guesses) {
