@@ -31,7 +31,7 @@ import { loadMathFixtures, type MathFixture } from "./math-fixtures";
 import { countdownDataset } from "../server/sprint/countdown/trace";
 import { splitSentences } from "../server/sprint/sequential";
 import { buildTrajectory, curate, CURATION_PRESETS, type CurationResult } from "../server/sprint/packing";
-import { transitiveReduction, type Dag, type Step } from "../server/sprint/steps";
+import { transitiveReduction, type Dag } from "../server/sprint/steps";
 import { trajectoryMetrics } from "../server/sprint/metrics";
 import { approxTokenizer, loadQwenTokenizer } from "../server/sprint/tokenizer";
 import type { Tokenizer } from "../server/sprint/types";

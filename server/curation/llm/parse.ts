@@ -224,7 +224,6 @@ function jsonKind(v: unknown): string {
 const SUSPECT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 const range = (r: readonly [number, number] | null | undefined): LineRange | undefined => (r ? [r[0], r[1]] : undefined);
-const fmt = (r: LineRange): string => (r[0] === r[1] ? `L${r[0]}` : `L${r[0]}–L${r[1]}`);
 
 /**
  * Turns parsed components into {@link Step}s over `lines` (1-based: `lines[0]` is L1), repairing what
