@@ -372,11 +372,12 @@ describe("malformed answers: one retry, then a recorded failure", () => {
     expect(res.repairs).toEqual([
       "line 4 was claimed by component 2's plan and component 2's execution: kept by component 2's plan",
       "component 5's comment (L16) lay inside component 5's execution (L15–L17): kept as part of component 5's execution",
-      "line 11 was covered by no component: attached to component 3's execution",
+      "line 11 was covered by no component: attached to component 3's comment",
     ]);
     const byId = new Map(res.steps.map((s) => [s.id, s]));
     expect(byId.get(2)).toMatchObject({ planLines: [3, 4], executionLines: [5, 6], commentLines: [7, 7] });
-    expect(byId.get(3)).toMatchObject({ executionLines: [9, 11], commentLines: [12, 12], execution: expect.stringContaining("That is 12.") });
+    // The uncovered line joins the comment, not the execution (an execution's span decides whether it folds).
+    expect(byId.get(3)).toMatchObject({ executionLines: [9, 10], commentLines: [11, 12], comment: expect.stringContaining("That is 12.") });
     expect(byId.get(5)?.commentLines).toBeUndefined();
     expect(byId.get(5)?.executionLines).toEqual([15, 17]);
     // The repaired steps curate like the clean answer (same DAG shape, 6 steps).

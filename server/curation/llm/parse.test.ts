@@ -276,3 +276,44 @@ describe("parseDagAnswer", () => {
     }
   });
 });
+
+describe("repairs on a realistic extraction of a long R1-style trace", () => {
+  it("repairs a strong model's typical faults on a 45-line lattice-path trace and curates like the clean answer", async () => {
+    const { loadMathFixtures } = await import("../../../bench/math-fixtures");
+    const { curate } = await import("../../sprint/packing");
+    const f = loadMathFixtures().find((x) => x.name.startsWith("31"))!;
+    const clean = f.steps.map((s) => ({
+      description: `component ${s.id}`,
+      plan_lines: s.planLines ? [...s.planLines] : null,
+      prompt: s.executionLines ? `Carry out component ${s.id}.` : null,
+      execution_lines: s.executionLines ? [...s.executionLines] : null,
+      comment_lines: s.commentLines ? [...s.commentLines] : null,
+    }));
+    const faulty = structuredClone(clean);
+    // 1. The execution of component 2 also claims its plan's last line.
+    faulty[1]!.execution_lines![0] = faulty[1]!.plan_lines![1];
+    // 2. Component 5's comment is dropped: its line is covered by nobody.
+    const uncovered = faulty[4]!.comment_lines![0];
+    faulty[4]!.comment_lines = null;
+    // 3. Component 8 lists a comment that sits inside its own execution.
+    const exec8 = faulty[7]!.execution_lines!;
+    faulty[7]!.comment_lines = [exec8[0] + 1, exec8[0] + 1];
+    const lastComment = clean[7]!.comment_lines;
+    // 4. The final component's plan runs one line past the end.
+    faulty[faulty.length - 1]!.plan_lines![1] = f.lines.length + 1;
+
+    const { steps, repairs } = parseExtractionAnswer(JSON.stringify(faulty), f.lines);
+    expect(repairs).toEqual([
+      `component ${faulty.length}'s plan range L${clean[clean.length - 1]!.plan_lines![0]}–L${f.lines.length + 1} was clamped to L${clean[clean.length - 1]!.plan_lines![0]}–L${f.lines.length} (the trace has ${f.lines.length} lines)`,
+      `line ${clean[1]!.plan_lines![1]} was claimed by component 2's plan and component 2's execution: kept by component 2's plan`,
+      `component 8's comment (L${exec8[0] + 1}) lay inside component 8's execution (L${exec8[0]}–L${exec8[1]}): kept as part of component 8's execution`,
+      `line ${uncovered} was covered by no component: attached to component 5's comment (new)`,
+      ...(lastComment ? [`line ${lastComment[0]} was covered by no component: attached to component 8's comment (new)`] : []),
+    ]);
+    expect(steps).toHaveLength(f.steps.length);
+    const r = curate(steps, f.dag, { lineCount: f.lines.length });
+    const truth = curate(f.steps, f.dag, { lineCount: f.lines.length });
+    expect(r.reasons.filter((x) => !["low-parallel-ratio", "too-many-stages"].includes(x.code))).toEqual([]);
+    expect(r.packing?.stageCount).toBe(truth.packing?.stageCount);
+  });
+});

@@ -17,8 +17,9 @@
  *    execution text) — unless it sits at the previous part's end, which then shrinks to make room (a
  *    comment claiming the execution's last line keeps it). Otherwise a shared line stays with the
  *    earlier part and the later part starts after it.
- * 4. Lines no part covers are attached to the part before them (the first part when they open the
- *    trace), so the neighbouring step's text grows to include them.
+ * 4. Lines no part covers join the part before them (the first part when they open the trace) — except
+ *    that an execution never grows (its span decides folding): a gap after an execution becomes that
+ *    component's comment (joining a comment that follows, or as a new one).
  * Pure; linear in the number of parts plus lines.
  */
 import type { LineRange } from "../../sprint/steps";
@@ -146,7 +147,9 @@ export function repairParts(components: readonly RawParts[], lineCount: number):
     kept.push(p);
   }
 
-  // 4. Uncovered lines go to the part before them (or the first part).
+  // 4. Uncovered lines join a neighbouring part. An execution's span decides whether it folds, so a gap
+  //    never lengthens one: a gap after an execution becomes (or joins) that component's comment.
+  const added: Part[] = [];
   for (let i = 0; i < kept.length; i++) {
     const p = kept[i] as Part;
     const next = kept[i + 1];
@@ -156,13 +159,23 @@ export function repairParts(components: readonly RawParts[], lineCount: number):
       p.start = 1;
     }
     const gapEnd = next ? next.start - 1 : lineCount;
-    if (gapEnd > p.end) {
-      const g: [number, number] = [p.end + 1, gapEnd];
-      repairs.push(`${g[0] === g[1] ? `line ${g[0]} was` : `lines ${g[0]}–${g[1]} were`} covered by no component: attached to ${name(p)}`);
-      moved += g[1] - g[0] + 1;
+    if (gapEnd <= p.end) continue;
+    const g: [number, number] = [p.end + 1, gapEnd];
+    const what = g[0] === g[1] ? `line ${g[0]} was` : `lines ${g[0]}–${g[1]} were`;
+    moved += g[1] - g[0] + 1;
+    if (p.kind === "execution" && next && next.comp === p.comp && next.kind === "comment") {
+      repairs.push(`${what} covered by no component: attached to ${name(next)}`);
+      next.start = g[0];
+    } else if (p.kind === "execution" && !kept.some((q) => q.comp === p.comp && q.kind === "comment")) {
+      const comment: Part = { comp: p.comp, kind: "comment", start: g[0], end: g[1] };
+      repairs.push(`${what} covered by no component: attached to ${name(comment)} (new)`);
+      added.push(comment);
+    } else {
+      repairs.push(`${what} covered by no component: attached to ${name(p)}`);
       p.end = gapEnd;
     }
   }
+  kept.push(...added);
 
   if (moved > MAX_REPAIRED_SHARE * lineCount) {
     return {
