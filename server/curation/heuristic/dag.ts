@@ -35,6 +35,8 @@ export interface StepFacts {
   caseNumber: number;
   /** The plan compares or collects earlier results ("both methods agree", "add up the cases", "check both"). */
   aggregate: "both" | "all" | null;
+  /** A conclusion: "So the answer is …", "Putting the two answers together", "**Final Answer**". */
+  conclusion: boolean;
   /** The plan points at something just found ("these values", "this solution", "that"). */
   demonstrative: boolean;
   /** Content words of the plan (for matching a verification with what it verifies). */
@@ -117,7 +119,8 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       anaphoric: ANAPHORIC.test(first.trim()),
       fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
       caseNumber: caseNumberOf(first),
-      demonstrative: /\b(?:this|these|that|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
+      conclusion: CONCLUSION.test(first.trim()),
+      demonstrative: /\b(?:this|these|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
       aggregate: null,
       planWords: new Set(),
       words: new Set(),
@@ -185,6 +188,9 @@ const ANAPHORIC = /^(?:(?:ok(?:ay)?|hmm+|wait|well|now|right|good|great|yes)\s*[
 
 /** A plan that opens a fresh line of work (a sibling of the work before it, not its continuation). */
 const FRESH = /^(?:(?:ok(?:ay)?|hmm+|alright|all right|well|so|now)\s*[,!.]?\s+)*(?:alternatively|another (?:approach|way|method|idea|option|attempt)|(?:a|one) (?:different|other|simpler|slicker|cleaner) (?:approach|way|method)|instead|on the other hand|first(?:ly)?|next|second(?:ly)?|third(?:ly)?|also|separately|independently|meanwhile|(?:now|next),? (?:for|the) (?:other|second|next)|(?:and|now) (?:the|for the) (?:other|second)|(?:a|the|one) (?:natural|obvious|good|reasonable|simple) (?:first )?(?:move|step|idea|start|attempt|try)|(?:let me|let's|let us|i(?:'ll| will| can| could)?|we(?:'ll| will| can| could)?) (?:try|start|begin|attempt)\b|what if|how about|what about|maybe (?:i|we) (?:can|could|should) (?:try|start|begin))\b/i;
+
+/** A conclusion that gathers the open results: the answer, the final answer, putting things together. */
+const CONCLUSION = /^(?:(?:so|therefore|thus|hence|then|in (?:conclusion|summary)|overall|finally|all in all)\s*,?\s+(?:the (?:final )?(?:answer|solution|result|remainder|minimum|maximum|value)|the only solution|putting|combining|both|all|this|that)\b|(?:putting|combining) (?:it|them|the|these|everything|the two)\b)/i;
 
 /** "…, separately.", "… independently of that": a plan that declares its independence anywhere in its first sentence. */
 const FRESH_ANYWHERE = /\b(?:separately|independently|in parallel|on (?:its|their) own|from scratch|a fresh start)\b/i;
@@ -268,6 +274,9 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
   const setup = facts.length > 1 && !(facts[0] as StepFacts).hasExecution ? 0 : -1;
   const idf = inverseFrequencies(facts);
   let caseSplit = -1;
+  /** Steps some later step builds on, and the last conclusion so far (see `conclusion`). */
+  const consumed = new Set<number>();
+  let lastConclusion = setup;
 
   facts.forEach((f, k) => {
     // Needs: key → producers (step indices < k) with a weight per producer.
@@ -365,6 +374,11 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
           }
         }
       }
+      // A conclusion ("So the answer is …", "**Final Answer**", "putting it together") joins the branches
+      // still open since the last conclusion: every executed step no later step has built on.
+      if (f.conclusion) {
+        for (let j = k - 1; j > lastConclusion; j--) if (!consumed.has(j) && ((facts[j] as StepFacts).hasExecution || j === k - 1)) parents.add(j);
+      }
       // "So …", "This gives …", "The answer …": builds on the step just before.
       if (f.anaphoric && f.caseNumber === 0) parents.add(k - 1);
       // Nothing found: a fresh line of work ("Alternatively", "First", "Next") starts from the problem's setup;
@@ -374,13 +388,18 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
           if (setup >= 0 && setup < k) parents.add(setup);
         } else {
           if (f.hasExecution) guesses?.guessed.push(f.id);
-          parents.add(k - 1);
+          // The main line: the step before, skipping side checks (a verification is not built on).
+          let j = k - 1;
+          while (j > 0 && (facts[j] as StepFacts).verify) j--;
+          parents.add(j);
         }
       }
       // Every step builds on the problem's setup (a plan-only first step): free in stages, true in content.
       if (setup >= 0 && setup < k && parents.size === 0) parents.add(setup);
     }
     dag[f.id] = [...parents].sort((a, b) => a - b).map((j) => (facts[j] as StepFacts).id);
+    for (const j of parents) consumed.add(j);
+    if (f.conclusion) lastConclusion = k;
 
     for (const n of f.results) addTo(resultBy, n, k);
     for (const n of f.stated) addTo(statedBy, n, k);

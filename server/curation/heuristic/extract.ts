@@ -111,7 +111,15 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (cur !== null) {
       if (c.verify && (cur.hasExec || !cur.verify)) open = true;
       else if (c.intent && cur.hasExec) open = true;
-      else if (paragraph.has(n) && !c.comment && (!c.continuation || (cur.hasExec && !c.work && !c.digits))) open = true;
+      else if (paragraph.has(n) && FINAL_ANSWER.test(lines[n - 1] ?? "")) open = true;
+      // A paragraph opens a component, except pure work after a plan-only announcement ("Case 1: …" then
+      // its equations), a judgement, or a continuation of work ("So 3 + 4 = 7").
+      else if (
+        paragraph.has(n) &&
+        !c.comment &&
+        (!c.continuation || (cur.hasExec && !c.work && !c.digits)) &&
+        (cur.hasExec || c.intent || drafts.length === 1 || !c.work)
+      ) open = true;
     }
     if (open || cur === null) {
       cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify };

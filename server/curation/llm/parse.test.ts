@@ -284,10 +284,10 @@ describe("repairs on a realistic extraction of a long R1-style trace", () => {
     const f = loadMathFixtures().find((x) => x.name.startsWith("31"))!;
     const clean = f.steps.map((s) => ({
       description: `component ${s.id}`,
-      plan_lines: s.planLines ? [...s.planLines] : null,
+      plan_lines: s.planLines ? ([...s.planLines] as [number, number]) : null,
       prompt: s.executionLines ? `Carry out component ${s.id}.` : null,
-      execution_lines: s.executionLines ? [...s.executionLines] : null,
-      comment_lines: s.commentLines ? [...s.commentLines] : null,
+      execution_lines: s.executionLines ? ([...s.executionLines] as [number, number]) : null,
+      comment_lines: s.commentLines ? ([...s.commentLines] as [number, number]) : null,
     }));
     const faulty = structuredClone(clean);
     // 1. The execution of component 2 also claims its plan's last line.
