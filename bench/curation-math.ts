@@ -19,7 +19,11 @@
  * - prompts: share of one- or two-word stubs and of prompts that copy a trace sentence verbatim.
  * - low-confidence flags raised by the heuristic.
  * - throughput: traces of ≥ T tokens (default 2,400, the size of real math traces) made by concatenating
- *   consecutive fixtures, pipeline split + extract + DAG + curate, after warm-up, 1 thread and W workers.
+ *   consecutive fixtures, pipeline split + extract + DAG + curate: steady state (after WARM_UP_PASSES, default
+ *   10) in 1 thread, as wall clock and as CPU time per trace (the machine is shared: CPU time is the
+ *   load-independent figure; traces/s per core = 1000 ÷ CPU ms), beside Countdown traces of the same size;
+ *   then W worker threads, whose first pass is reported as "cold" (fresh isolate: regexes compiled, code not
+ *   yet optimized — about 5× slower than steady state; a long-running curation worker pays it once).
  *
  * Options: --tokens T (default 2400), --long L (default 120 long traces), --workers W (default 2; 0 skips),
  * --countdown N (default 150 Countdown traces for the side-by-side F1), --tokenizer qwen|approx (default
