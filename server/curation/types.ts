@@ -2,7 +2,7 @@
  * The curation service's one small interface: a backend turns a sequential trace into steps (paper §2.1,
  * step extraction) and a dependency DAG over them (§2.2). Packing, filters and the final answer are the
  * pure core's (server/sprint/packing.ts `curate`). Two backends: the offline heuristic (default, no LLM)
- * and an OpenAI-compatible chat LLM (the paper's prompts).
+ * and an OpenAI-compatible chat LLM (the project's own wording of the method's two prompts, llm/templates.ts).
  */
 import type { Step, Dag } from "../sprint/steps";
 
