@@ -235,7 +235,7 @@ export function promptForStep(planLines: readonly string[], workLines: readonly 
       }
       else if (expr) text = finish(`compute ${balanceMath(expr)}${subject ? ` for ${subject}` : ""}`);
       else if (subject) text = finish(`work out ${subject}`);
-      else text = finish(`continue the computation from the previous step`);
+      else text = fromClause(plan[0] ?? workLines[0] ?? "") ?? finish(`continue the computation from the previous step`);
     }
     if (caseLabel && !/\bcase\b/i.test(text)) {
       text = finish(`for ${caseLabel.label}${caseLabel.rest ? ` (${balanceMath(caseLabel.rest)})` : ""}, ${text.charAt(0).toLowerCase()}${text.slice(1)}`);
@@ -249,6 +249,22 @@ export function promptForStep(planLines: readonly string[], workLines: readonly 
     text += verify ? ", and say whether it holds" : expr && !text.includes(expr) ? `, starting from ${balanceMath(expr)}, and state the result` : ", and state the result";
   }
   return finish(text);
+}
+
+/**
+ * A last-resort instruction from the step's opening clause: a yes/no question becomes "Determine whether …";
+ * a statement becomes "Work out what follows from …" (the clause names the subject, the verb the goal).
+ */
+function fromClause(sentence: string): string | undefined {
+  const s = cleanLead(sentence).replace(/^(?:but|and|so|then|also|okay|ok|wait|hmm+|well)\s*,?\s+/i, "").trim();
+  if (s === "") return undefined;
+  const q = /^(is|are|was|were|does|do|did|can|could|should|will|would|has|have|must)\s+((?:the|a|an|this|that|these|those|both|all|each|our)\s+[\w$\\^{}()-]+|[a-z]|it|they|we|i)\s+(.+?)\?+$/i.exec(s);
+  if (q) return finish(`determine whether ${q[2] as string} ${(q[1] as string).toLowerCase()} ${balanceMath(q[3] as string)}`);
+  if (s.endsWith("?")) return undefined;
+  const clause = s.split(/[,;:]\s+|\s+(?:so|which|because)\s+/i)[0]?.replace(/[.!?]+$/, "").trim() ?? "";
+  const words = clause.split(/\s+/);
+  if (words.length < 5) return undefined;
+  return finish(`work out what follows from this: ${balanceMath(words.slice(0, 14).join(" ")).replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase())}`);
 }
 
 const VERIFY_OBJECT = /\b(?:verify|double[- ]?check|re-?check|check|confirm|make sure|sanity[- ]check|recompute|re-?verify)\s+(?:again\s+)?(.+)$/i;
