@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../db/client";
 import type { Actor } from "../service-error";
-import { recordAudit } from "../audit";
+import { recordAudit, recordAudits } from "../audit";
 import { planAssignment, AssignmentError } from "./assignment";
 import { checkReviewers, datasetOf, lockItem, recomputeStatus, requireCurator, ReviewError, trajectoryOf, type Db, idSchema } from "./access";
 
@@ -77,16 +77,11 @@ export async function assignAutomatically(
   await db.$transaction(async (tx) => {
     await tx.review.createMany({ data, skipDuplicates: true });
     // One trail entry per item (its history) and one for the dataset (the batch).
-    await tx.auditEvent.createMany({
-      data: [...plan.byItem].map(([trajectoryId, rs]) => ({
-        workspaceId: actor.workspaceId,
-        actorId: actor.userId,
-        action: "review.assign",
-        targetType: "trajectory",
-        targetId: trajectoryId,
-        data: { reviewerIds: rs, overlap: input.overlap },
-      })),
-    });
+    await recordAudits(
+      tx,
+      actor,
+      [...plan.byItem].map(([trajectoryId, rs]) => ({ action: "review.assign", target: { type: "trajectory", id: trajectoryId }, data: { reviewerIds: rs, overlap: input.overlap } })),
+    );
     await recordAudit(tx, actor, "review.assign", { type: "dataset", id: input.datasetId }, {
       items: plan.byItem.size,
       overlap: input.overlap,
@@ -108,9 +103,7 @@ export async function assignManually(db: PrismaClient, actor: Actor, input: { tr
   const data = found.flatMap((t) => input.reviewerIds.map((reviewerId) => ({ trajectoryId: t.id, reviewerId, assignedById: actor.userId })));
   const created = await db.$transaction(async (tx) => {
     const r = await tx.review.createMany({ data, skipDuplicates: true });
-    await tx.auditEvent.createMany({
-      data: found.map((t) => ({ workspaceId: actor.workspaceId, actorId: actor.userId, action: "review.assign", targetType: "trajectory", targetId: t.id, data: { reviewerIds: input.reviewerIds } })),
-    });
+    await recordAudits(tx, actor, found.map((t) => ({ action: "review.assign", target: { type: "trajectory", id: t.id }, data: { reviewerIds: input.reviewerIds } })));
     return r.count;
   });
   return { assignments: created };
