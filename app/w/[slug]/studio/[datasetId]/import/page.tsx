@@ -2,7 +2,8 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
 import { ImportPanel } from "@/components/import-panel";
 import { prisma } from "@/server/db/client";
-import { workspaceAccess } from "@/server/auth/workspace-access";
+import { actorOfAccess, workspaceAccess } from "@/server/auth/workspace-access";
+import { getDataset } from "@/server/curation/datasets";
 
 export const metadata = { title: "Import traces" };
 
@@ -11,10 +12,7 @@ export default async function ImportPage({ params }: { params: Promise<{ slug: s
   // The workspace layout already refused anyone without access; this resolves the dataset within it.
   const access = await workspaceAccess(slug);
   if (access.kind !== "ok") notFound();
-  const dataset = await prisma.dataset.findFirst({
-    where: { id: datasetId, workspaceId: access.workspace.id },
-    select: { id: true, name: true, _count: { select: { traces: true } } },
-  });
+  const dataset = await getDataset(prisma, actorOfAccess(access), { datasetId }).catch(() => null);
   if (!dataset) notFound();
   return (
     <>
