@@ -4,6 +4,7 @@ import { ImportPanel } from "@/components/import-panel";
 import { prisma } from "@/server/db/client";
 import { actorOfAccess, workspaceAccess } from "@/server/auth/workspace-access";
 import { getDataset } from "@/server/curation/datasets";
+import { ServiceError } from "@/server/service-error";
 
 export const metadata = { title: "Import traces" };
 
@@ -12,7 +13,10 @@ export default async function ImportPage({ params }: { params: Promise<{ slug: s
   // The workspace layout already refused anyone without access; this resolves the dataset within it.
   const access = await workspaceAccess(slug);
   if (access.kind !== "ok") notFound();
-  const dataset = await getDataset(prisma, actorOfAccess(access), { datasetId }).catch(() => null);
+  const dataset = await getDataset(prisma, actorOfAccess(access), { datasetId }).catch((e: unknown) => {
+    if (e instanceof ServiceError && e.code === "NOT_FOUND") return null;
+    throw e;
+  });
   if (!dataset) notFound();
   return (
     <>
