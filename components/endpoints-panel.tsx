@@ -123,7 +123,7 @@ export function EndpointsPanel() {
           ))}
         </ul>
       ) : (
-        <p className="px-4 py-3 text-sm text-zinc-500">No endpoints yet.</p>
+        <p className="px-4 py-3 text-sm text-zinc-500">{list.isPending ? "Loading endpoints…" : "No endpoints yet."}</p>
       )}
       {test.data && (
         <p role="status" className={`px-4 py-2 text-sm ${test.data.ok ? "text-green-700" : "text-red-600"}`}>

@@ -2,8 +2,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 
-// The demo seed creates this admin in workspace "demo".
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
+// A fresh account (admin of its own new workspace), so the demo workspace the other specs use stays untouched.
+const run = Date.now().toString(36);
+const admin = { name: "Eve Endpoints", email: `eve-${run}@example.test`, password: "correct-horse-3" };
 
 // Two OpenAI-compatible servers answering GET /models, recording the Authorization header they receive.
 const seen: Record<"a" | "b", (string | undefined)[]> = { a: [], b: [] };
@@ -24,14 +25,18 @@ test.afterAll(() => {
 
 test("endpoints: moving an endpoint to another server asks for that server's key; the old key never goes there", async ({ page }) => {
   const [urlA, urlB] = [await serve("a"), await serve("b")];
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\//);
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill(admin.name);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByLabel(/Workspace name/).fill(`Keys ${run}`);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/w\/keys-[a-z0-9-]+\/studio$/);
+  const slug = new URL(page.url()).pathname.split("/")[2]!;
 
-  await page.goto("/w/demo/settings");
+  await page.goto(`/w/${slug}/settings`);
   const panel = page.getByTestId("endpoints-panel");
+  await expect(panel).toContainText("No endpoints yet."); // loaded (not "Loading endpoints…")
   await page.getByLabel("Endpoint name").fill("moving");
   await page.getByLabel("Base URL").fill(urlA);
   await page.getByLabel("Model", { exact: true }).fill("m");
