@@ -6,6 +6,8 @@
  *              no-restricted-imports rule in eslint.config.mjs).
  *  - services  `server/**` (not server/api) never import routers / tRPC (`server/api/**`) nor the UI (`app/**`,
  *              `components/**`).
+ *  - routers   tRPC routers (`server/api/routers/**`) never touch the database (`server/db/**`, Prisma, pg):
+ *              they parse input, call one service function and map its ServiceError.
  *  - routes    route handlers (`app/api/**`, except the tRPC endpoint itself) do not import `server/api/**`: they
  *              call services and the membership gate (server/auth/route-access.ts).
  *  - UI        client code — `components/**`, `lib/**` and every `app/**` file that starts with "use client" —
@@ -56,6 +58,14 @@ export const ZONES = [
     disallow: ["server/api/**", "app/**", "components/**"],
     allow: [],
     message: "Services do not import routers or tRPC (server/api) nor the UI (app/, components/): routers call services, not the reverse.",
+  },
+  {
+    name: "routers",
+    files: ["server/api/routers/**"],
+    disallow: ["server/db/**"],
+    allow: [],
+    packages: ["@prisma/*", "pg", "pg-boss"],
+    message: "Routers are thin: no database access — call a service function (db, actor, input).",
   },
   {
     name: "route-handlers",

@@ -35,6 +35,12 @@ describe("boundary lint", () => {
     expect(await boundaryErrors("server/curation/fixture.ts", 'import { datasetIn } from "./datasets";\nexport const x = datasetIn;\n')).toEqual([]);
   });
 
+  it("routers never touch the database", async () => {
+    expect(await boundaryErrors("server/api/routers/fixture.ts", 'import { prisma } from "../../db/client";\nexport const x = prisma;\n')).toEqual([expect.stringMatching(/^routers: .*thin/)]);
+    expect(await boundaryErrors("server/api/routers/fixture.ts", 'import { Prisma } from "@prisma/client";\nexport const x = Prisma;\n')).toHaveLength(1);
+    expect(await boundaryErrors("server/api/routers/fixture.ts", 'import { listDatasets } from "../../curation/datasets";\nexport const x = listDatasets;\n')).toEqual([]);
+  });
+
   it("route handlers do not import tRPC", async () => {
     expect(await boundaryErrors("app/api/things/route.ts", 'import { actorOf } from "@/server/api/trpc";\nexport const GET = actorOf;\n')).toEqual([expect.stringMatching(/^route-handlers:/)]);
     expect(await boundaryErrors("app/api/things/route.ts", 'import { routeAccess } from "@/server/auth/route-access";\nexport const GET = routeAccess;\n')).toEqual([]);
