@@ -20,7 +20,7 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe("import cycle check", () => {
+describe("import cycle check", { timeout: 60_000 }, () => {
   it("finds a cycle through a lazy import and the @/ alias, with its path", () => {
     const root = fixture({
       "server/jobs/queue.ts": 'import { getJob } from "./registry";\nexport const q = getJob;\n',

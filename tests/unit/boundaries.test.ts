@@ -14,7 +14,8 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
   return result!.messages.filter((m) => m.ruleId === "boundaries/imports" || m.ruleId === "no-restricted-imports").map((m) => m.message);
 }
 
-describe("boundary lint", () => {
+// Loading the config and the TypeScript parser takes seconds on a busy machine: a generous timeout, not a timed assertion.
+describe("boundary lint", { timeout: 60_000 }, () => {
   it("the core imports nothing from services (nor I/O)", async () => {
     // (The core is also browser-safe, so the browser-safe zone refuses these too.)
     expect(await boundaryErrors("server/sprint/fixture.ts", 'import { prisma } from "../db/client";\nexport const x = prisma;\n')).toEqual(
