@@ -1,5 +1,5 @@
 /**
- * The LLM curation backend: the method's two LLM steps (sprint-method.md §2.1 step extraction, §2.2
+ * The LLM curation backend: the method's two LLM steps (docs/sprint-method.md §2.1 step extraction, §2.2
  * DAG construction) against any OpenAI-compatible chat endpoint. Each step renders its template, asks
  * once at temperature 0, parses the answer (parse.ts), repairs the structure where real extractions
  * go wrong (repair.ts; each repair is returned and stored on the trajectory) and, only when the answer
