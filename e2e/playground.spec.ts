@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
-import { syntheticSpec } from "../server/inference/sprint/synthetic";
+import { syntheticSpec } from "../server/inference/orchestrator/synthetic";
 
 // The demo seed creates this admin in workspace "demo" (no endpoint configured).
 const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };

@@ -6,8 +6,8 @@
  */
 import { memo, useMemo, useState, type ReactNode } from "react";
 import { Markdown } from "@/components/markdown";
-import type { TimelineModel } from "@/server/inference/sprint/timeline";
-import { isRunning, timelineTotals, tokenLayout } from "@/server/inference/sprint/timeline";
+import type { TimelineModel } from "@/server/inference/orchestrator/timeline";
+import { isRunning, timelineTotals, tokenLayout } from "@/server/inference/orchestrator/timeline";
 import { BaselineLane, FinalAnswerBox, Timeline, fmtMs, fmtTokens, timelineDomain, useLiveNow, type Axis } from "./timeline";
 
 /** The run row fields the report reads (inference.get and getSharedRun both fit). */

@@ -13,7 +13,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { Markdown } from "@/components/markdown";
 import { stageColor } from "@/components/trace/colors";
-import { criticalPath, isRunning, tokenLayout, type TimelineLane, type TimelineModel, type TimelineRound } from "@/server/inference/sprint/timeline";
+import { criticalPath, isRunning, tokenLayout, type TimelineLane, type TimelineModel, type TimelineRound } from "@/server/inference/orchestrator/timeline";
 
 export type Axis = "wall" | "tokens";
 

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { collectCompletion, EngineError, globallyLimited, openAIChatEngine, openAICompletionsEngine, Semaphore, limitEngine } from "../../server/inference/engines";
-import { replayEvents, runSequential, runSprint, type InferenceEvent } from "../../server/inference/sprint";
-import { syntheticModel, syntheticSpec } from "../../server/inference/sprint/synthetic";
+import { replayEvents, runSequential, runSprint, type InferenceEvent } from "../../server/inference/orchestrator";
+import { syntheticModel, syntheticSpec } from "../../server/inference/orchestrator/synthetic";
 import { ScriptedEngine } from "../../server/inference/engines/scripted";
 import { startOpenAIFixture, type OpenAIFixture, type OpenAIFixtureOptions } from "../fixtures/openai-server";
 

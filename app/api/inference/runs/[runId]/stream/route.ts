@@ -7,7 +7,7 @@ import { NextResponse } from "next/server";
 import { auth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { runEvents, subscribe } from "@/server/inference/runs";
-import type { InferenceEvent } from "@/server/inference/sprint/events";
+import type { InferenceEvent } from "@/server/inference/orchestrator/events";
 
 export const dynamic = "force-dynamic";
 
