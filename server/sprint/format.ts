@@ -100,7 +100,7 @@ export function parseTrajectory(text: string, opts: ParseOptions = {}): ParseRes
   const crlf = text.indexOf("\r\n");
   if (crlf !== -1) report("crlf-line-endings", crlf, "CRLF line endings read as LF");
 
-  const parsed = runParser(text, report, raw, opts.markdownFinal ?? "last");
+  const parsed = runParser(text, report, raw, { markdownFinal: opts.markdownFinal ?? "last", strict });
   const rounds = buildRounds(parsed.rounds, report, true);
   const trajectory: Trajectory = { rounds };
   if (parsed.question !== undefined) trajectory.question = parsed.question;

@@ -428,6 +428,7 @@ class Machine {
     private readonly tokens: readonly Token[],
     readonly report: Reporter,
     private readonly markdownFinal: MarkdownFinal,
+    private readonly strict: boolean,
     private readonly diags: RawDiagnostic[],
   ) {
     this.n = src.length;
@@ -460,6 +461,8 @@ class Machine {
     if (t.kind === "md") {
       if (spec.heading === undefined) return true;
       if (!this.headingIsFinal(t)) {
+        // Text like any other; in strict mode it is canonical (it reads back as the same text).
+        if (this.strict) return true;
         const next = this.tokens.find((x): x is TagToken => x.kind === "tag" && x.start > t.start && !x.close && BLOCK_OPENERS.has(x.name));
         const where = next !== undefined ? `${tagLabel(next)} at ${this.line(next.start)}` : "more blocks";
         this.report("markdown-heading-not-final", t.start, `**Final Answer** heading followed by ${where}; kept as text, not read as the end`);
@@ -719,6 +722,6 @@ class Machine {
 }
 
 /** Runs the state machine over `src`; diagnostics go through `report` (and spelling ones into `diags`). */
-export function runParser(src: string, report: Reporter, diags: RawDiagnostic[], markdownFinal: MarkdownFinal = "last"): RawParse {
-  return new Machine(src, lex(src, diags), report, markdownFinal, diags).run();
+export function runParser(src: string, report: Reporter, diags: RawDiagnostic[], opts: { markdownFinal?: MarkdownFinal; strict?: boolean } = {}): RawParse {
+  return new Machine(src, lex(src, diags), report, opts.markdownFinal ?? "last", opts.strict === true, diags).run();
 }
