@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseTrajectory } from "../../sprint/format";
 import { ScriptedEngine, type ScriptedAnswer } from "../engines/scripted";
@@ -162,21 +164,24 @@ describe("runSprint — normalization and format drift", () => {
       respond: (req) => {
         const c = classifyRequest(req);
         if (c.role === "planner" && c.round === 1) return "No plan tag here.\n<prompt_1.1> [task 1.1] first\n<prompt_1.2> [task 1.2] second </prompt_1.2>\n<Execution_1>\n<execution_1.1>\nI did it myself";
+        // A heading is plan text (only <Final_answer> ends a run): round 3 answers with the tag.
         if (c.role === "planner" && c.round === 2) return "**Final Answer**\nThe answer is \\boxed{3}.";
+        if (c.role === "planner") return "<Final_answer>\nSo \\boxed{3}.";
         return "ok <execution_1.3> drift";
       },
     });
     const r = await run(engine);
     expect(r.status).toBe("completed");
-    expect(r.trajectory.rounds).toHaveLength(1);
+    expect(r.trajectory.rounds).toHaveLength(2);
     expect(r.trajectory.rounds[0]?.chunks.filter((c) => c.prompt).length).toBe(2);
     expect(r.trajectory.rounds[0]?.executions.map((e) => e.text)).toEqual(["ok", "ok"]);
-    expect(r.finalAnswer).toMatchObject({ style: "markdown", text: "The answer is \\boxed{3}." });
+    expect(r.trajectory.rounds[1]?.chunks).toEqual([{ separatorBefore: false, text: "**Final Answer**\nThe answer is \\boxed{3}." }]);
+    expect(r.finalAnswer).toMatchObject({ style: "tag", text: "So \\boxed{3}." });
     expect(r.boxed).toBe("3");
     expect(Object.keys(r.adherence.byCode).sort()).toEqual(
-      expect.arrayContaining(["missing-plan-open", "planner-wrote-execution", "executor-drift", "markdown-final-answer"]),
+      expect.arrayContaining(["missing-plan-open", "planner-wrote-execution", "executor-drift", "markdown-heading-in-plan"]),
     );
-    expect(r.adherence.plannerOutputs).toBe(2);
+    expect(r.adherence.plannerOutputs).toBe(3);
     expect(r.adherence.executorOutputs).toBe(2);
     expect(of(r.events, "diagnostic").length).toBe(r.adherence.issues.length);
   });
@@ -434,4 +439,53 @@ describe("runSequential", () => {
     expect(r.metrics.wallMs).toBe(r.metrics.generatedTokens * 2);
     expect(replayEvents(r.events ?? []).text).toBe(r.text);
   });
+});
+
+describe("runSprint — a **Final Answer** heading inside a streamed plan does not end the run", () => {
+  // A real-shaped SPRINT output (six rounds; Plan_4 writes "**Final Answer**\n\boxed{28}", then
+  // "Wait, …", two more prompts, two more rounds and the real <Final_answer>), replayed as a model:
+  // the planner continues the document from <Plan_p>, each executor writes its execution.
+  const FIXTURE = readFileSync(path.join(import.meta.dirname, "../../sprint/fixtures/r1-heading-mid.txt"), "utf8");
+  const parsed = parseTrajectory(FIXTURE).trajectory;
+  const replayModel = (req: CompletionRequest): string => {
+    const prompt = req.prompt;
+    if (prompt.endsWith("<Final_answer>\n")) return `${parsed.finalAnswer?.text ?? ""}\n</Final_answer>`;
+    const exec = /<Execution_(\d+)>\n<execution_\d+\.\d+>\n$/.exec(prompt);
+    if (exec !== null) {
+      // The executor's prompt is the last `<prompt_p.k> … </prompt_p.k>` before its execution tag.
+      const p = Number(exec[1]);
+      const asked = [...prompt.matchAll(/<prompt_(\d+)\.(\d+)> ([\s\S]*?) <\/prompt_\1\.\2>/g)].at(-1)?.[3];
+      const round = parsed.rounds[p - 1];
+      const k = round?.chunks.find((ch) => ch.prompt?.text === asked)?.prompt?.index;
+      const text = round?.executions.find((e) => e.index === k)?.text;
+      if (text === undefined) throw new Error(`replay model: no execution for ${asked ?? "?"}`);
+      return `${text}\n</execution_${p}.1>\n</Execution_${p}>`;
+    }
+    const done = [...prompt.slice(prompt.lastIndexOf("</Question>")).matchAll(/<\/Execution_\d+>/g)].length;
+    const at = FIXTURE.indexOf(done < parsed.rounds.length ? `<Plan_${done + 1}>` : "<Final_answer>");
+    return FIXTURE.slice(at);
+  };
+
+  for (const [schedule, executorContext] of [
+    ["round-sync", "rearranged"],
+    ["eager", "prefix"],
+  ] as const) {
+    it(`runs all six rounds to the real <Final_answer> (${schedule}, ${executorContext} context)`, async () => {
+      const engine = new ScriptedEngine({ respond: replayModel, tokenDelayMs: 3 });
+      const r = await run(engine, { schedule, executorContext }, { question: parsed.question ?? "" });
+      expect(r.status).toBe("completed");
+      expect(r.metrics.rounds).toBe(6);
+      expect(r.trajectory.rounds.map((x) => x.executions.length)).toEqual([2, 2, 2, 2, 2, 0]);
+      expect(r.finalAnswer).toMatchObject({ style: "tag" });
+      expect(r.boxed).toBe("29");
+      // The run reproduces the output exactly: the heading stayed in Plan_4's text.
+      expect(r.text).toBe(FIXTURE.trimEnd());
+      expect(r.trajectory.rounds[3]?.chunks[0]?.text).toContain("**Final Answer**\n\\boxed{28}");
+      expect(r.adherence.byCode["markdown-heading-in-plan"]).toBe(1);
+      expect(of(r.events, "final-answer")).toHaveLength(1);
+      expect(of(r.events, "round-finished").map((e) => e.round)).toEqual([1, 2, 3, 4, 5, 6]);
+      // The prompts after the heading were executed (eager: started while the plan streamed).
+      expect(of(r.events, "prompt-detected").filter((e) => e.round === 4).map((e) => e.index)).toEqual([1, 2]);
+    });
+  }
 });
