@@ -461,8 +461,9 @@ class Machine {
     if (t.kind === "md") {
       if (spec.heading === undefined) return true;
       if (!this.headingIsFinal(t)) {
-        // Text like any other; in strict mode it is canonical (it reads back as the same text).
-        if (this.strict) return true;
+        // Text like any other; in strict mode it is canonical (it reads back as the same text), and
+        // with markdownFinal "never" the caller knows headings are text.
+        if (this.strict || this.markdownFinal === "never") return true;
         const next = this.tokens.find((x): x is TagToken => x.kind === "tag" && x.start > t.start && !x.close && BLOCK_OPENERS.has(x.name));
         const where = next !== undefined ? `${tagLabel(next)} at ${this.line(next.start)}` : "more blocks";
         this.report("markdown-heading-not-final", t.start, `**Final Answer** heading followed by ${where}; kept as text, not read as the end`);
