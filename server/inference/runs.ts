@@ -23,6 +23,7 @@ import { sequentialParamsSchema, sprintParamsSchema, type SprintParamsInput } fr
 import { DEFAULT_FEW_SHOT } from "./orchestrator/context";
 import { replayEvents, type InferenceEvent } from "./orchestrator/events";
 import { parseTrajectory, serializeDocument, serializeTrajectory, stripTags } from "../sprint/format";
+import { loadQwenTokenizer } from "../sprint/tokenizer";
 import { curatedColumns } from "../curation/import/curated";
 import { contentHash } from "../curation/import/run";
 
@@ -214,6 +215,8 @@ export interface StartInput {
     executorContext?: "rearranged" | "prefix" | undefined;
     maxConcurrentLanes?: number | undefined;
     warmPrefix?: boolean | undefined;
+    /** A call cut on every attempt: end the run `degraded` (default) or fail it. */
+    onIncomplete?: "degraded" | "fail" | undefined;
   } | undefined;
   compareSequential: boolean;
   prompted?: { datasetId?: string | undefined } | null | undefined;
@@ -243,6 +246,7 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     ...(p.warmPrefix || input.endpointId === LOCAL_ENDPOINT_ID ? { warmPrefix: true } : {}),
     ...(p.plannerMaxTokens ? { planner: { maxTokens: p.plannerMaxTokens } } : {}),
     ...(p.executorMaxTokens ? { executor: { maxTokens: p.executorMaxTokens } } : {}),
+    ...(p.onIncomplete ? { onIncomplete: p.onIncomplete } : {}),
     timeoutMs: 30 * 60_000,
   };
   if (input.prompted) sprintInput.prompted = { fewShot: await fewShotFrom(db, actor, input.prompted.datasetId) };
@@ -252,6 +256,7 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     temperature: sprintParams.temperature,
     ...(sprintParams.topP !== undefined ? { topP: sprintParams.topP } : {}),
     ...(sprintParams.seed !== undefined ? { seed: sprintParams.seed } : {}),
+    onIncomplete: sprintParams.onIncomplete,
     timeoutMs: 30 * 60_000,
   });
   const compareGroup = input.compareSequential ? crypto.randomUUID() : null;
@@ -262,14 +267,16 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     ? await db.inferenceRun.create({ data: { ...common, mode: "sequential", schedule: null, params: { ...seqParams, engine: label } as Prisma.InputJsonValue } })
     : null;
   await recordAudit(db, actor, "inference.start", { type: "inference-run", id: run.id }, { schedule: input.schedule, baseline: baseline?.id ?? null, endpoint: label.name });
-  void execute(db, run.id, (onEvent, signal) => runSprint({ engine, question, params: sprintParams, onEvent, signal }));
-  if (baseline) void execute(db, baseline.id, (onEvent, signal) => runSequential({ engine, question, params: seqParams, onEvent, signal }));
+  // The model's tokenizer (Qwen) splits plans into chunks and counts calls the server reports no usage for.
+  const tokenizer = await loadQwenTokenizer();
+  void execute(db, run.id, (onEvent, signal) => runSprint({ engine, question, params: sprintParams, onEvent, signal, tokenizer }));
+  if (baseline) void execute(db, baseline.id, (onEvent, signal) => runSequential({ engine, question, params: seqParams, onEvent, signal, tokenizer }));
   return { runId: run.id, baselineRunId: baseline?.id ?? null };
 }
 
 type Runner = (onEvent: (e: InferenceEvent) => void, signal: AbortSignal) => Promise<SprintRunResult | SequentialRunResult>;
 
-const RUN_STATUS = { completed: "succeeded", cancelled: "cancelled", timeout: "failed", failed: "failed" } as const;
+const RUN_STATUS = { completed: "succeeded", degraded: "degraded", cancelled: "cancelled", timeout: "failed", failed: "failed" } as const;
 
 async function execute(db: PrismaClient, runId: string, runner: Runner): Promise<void> {
   const channel: Channel = { abort: new AbortController(), listeners: new Set(), lastSeq: -1 };

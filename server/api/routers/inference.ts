@@ -27,6 +27,7 @@ export const inferenceRouter = createTRPCRouter({
             executorContext: z.enum(["rearranged", "prefix"]).optional(),
             maxConcurrentLanes: z.number().int().min(1).max(1024).optional(),
             warmPrefix: z.boolean().optional(),
+            onIncomplete: z.enum(["degraded", "fail"]).optional(),
           })
           .optional(),
         compareSequential: z.boolean().default(false),

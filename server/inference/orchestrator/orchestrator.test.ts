@@ -46,7 +46,12 @@ describe("runSprint — the loop", () => {
     expect(r.metrics.maxLanesPerRound).toBe(2);
     expect(r.metrics.meanLanesPerRound).toBe(1.5);
     expect(r.metrics.sequentialTokens).toBeLessThan(r.metrics.totalTokens);
-    expect(r.metrics.sequentialTokens).toBe(r.metrics.paper.sequentialTokens);
+    // Headline numbers are per-call usage; nothing was discarded, so total = generated.
+    expect(r.metrics.tokenSources).toEqual({ sequential: "usage", total: "usage", generated: "usage", tokenizer: "approx" });
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+    expect(r.metrics.discardedTokens).toBe(0);
+    expect(r.metrics.paper.sequentialTokens).toBeLessThan(r.metrics.paper.totalTokens);
+    expect(r.metrics.retries).toBe(0);
     expect(r.adherence.rate).toBe(1);
     // Events: contiguous seq, non-decreasing t, and an exact replay.
     expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
@@ -289,15 +294,28 @@ describe("runSprint — retries", () => {
     expect(r.metrics.roundTimings[0]?.lanes.map((l) => l.attempts)).toEqual([2, 2, 2]);
   });
 
-  it("keeps a truncated output when the retries run out, and fails the run on a permanent error", async () => {
+  it("a lane cut on every attempt: its fragment is kept, the run is degraded (never completed), or failed per onIncomplete", async () => {
     const base = syntheticModel(syntheticSpec([1]));
     const truncating = new ScriptedEngine({
       respond: (req) => (classifyRequest(req).role === "executor" ? { text: "Result kept so far and more", truncateAfter: 3 } : base(req)),
     });
     const r = await run(truncating, { errorAttempts: 2 });
-    expect(r.status).toBe("completed");
+    expect(r.status).toBe("degraded");
+    expect(r.error).toMatch(/^executor 1\.1 never finished: 2 attempts, the last cut after 14 characters/);
     expect(r.trajectory.rounds[0]?.executions[0]?.text).toBe("Result kept so");
-    expect(of(r.events, "call-finished").find((e) => e.role === "executor")?.finishReason).toBe("truncated");
+    expect(of(r.events, "call-finished").find((e) => e.role === "executor")).toMatchObject({ finishReason: "truncated", tokenSource: "tokenizer" });
+    expect(of(r.events, "call-retry").map((e) => [e.level, e.reason, e.lane])).toEqual([["orchestrator", "truncated", 1]]);
+    expect(of(r.events, "lane-incomplete")).toMatchObject([{ role: "executor", round: 1, lane: 1, reason: "truncated", keptChars: 14, policy: "degraded" }]);
+    expect(of(r.events, "run-finished")[0]).toMatchObject({ status: "degraded", retries: 1, incomplete: 1 });
+    expect(r.metrics.retries).toBe(1);
+    expect(r.metrics.incomplete).toHaveLength(1);
+    expect(replayEvents(r.events).status).toBe("degraded");
+
+    const strict = await run(truncating, { errorAttempts: 2, onIncomplete: "fail" });
+    expect(strict.status).toBe("failed");
+    expect(strict.error).toMatch(/executor 1\.1 never finished/);
+    expect(strict.finalAnswer).toBeNull();
+    expect(of(strict.events, "lane-incomplete")[0]?.policy).toBe("fail");
 
     const failing = new ScriptedEngine({
       respond: (req) => (classifyRequest(req).role === "executor" ? { text: "", failBefore: { message: "HTTP 400 bad request", retryable: false } } : base(req)),
