@@ -3,10 +3,10 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseTrajectory } from "../../sprint/format";
 import { ScriptedEngine, type ScriptedAnswer } from "../engines/scripted";
-import type { CompletionRequest } from "../engines/types";
+import type { CompletionEngine, CompletionRequest } from "../engines/types";
 import { buildRunPrefix, DEFAULT_FEW_SHOT } from "./context";
 import { replayEvents, type InferenceEvent } from "./events";
-import { runSequential, runSprint, type RunSprintOptions, type SprintRunResult } from "./orchestrator";
+import { callTokenMetrics, runSequential, runSprint, type RunSprintOptions, type SprintRunResult } from "./orchestrator";
 import type { SprintParamsInput } from "./params";
 import { classifyRequest, idealCriticalPathMs, syntheticModel, syntheticSpec } from "./synthetic";
 
@@ -506,4 +506,70 @@ describe("runSprint — a **Final Answer** heading inside a streamed plan does n
       expect(of(r.events, "prompt-detected").filter((e) => e.round === 4).map((e) => e.index)).toEqual([1, 2]);
     });
   }
+});
+
+describe("runSprint — one token source per call", () => {
+  /** The same model through an engine that reports no usage (some servers do not). */
+  function withoutUsage(engine: ScriptedEngine): CompletionEngine {
+    return {
+      id: "no-usage",
+      async *complete(req, signal) {
+        for await (const ev of engine.complete(req, signal)) yield ev.type === "end" ? { ...ev, usage: null } : ev;
+      },
+    };
+  }
+
+  it("with usage: total = generated when nothing is discarded; the old mix (text recount vs usage) disagreed", async () => {
+    const spec = syntheticSpec([3, 2], { execWords: 60 });
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(spec) }));
+    expect(r.metrics.tokenSources).toMatchObject({ total: "usage", generated: "usage" });
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+    expect(r.metrics.sequentialTokens).toBeLessThanOrEqual(r.metrics.totalTokens);
+    // Σ per-call usage of the accepted calls, straight from the events.
+    const finished = of(r.events, "call-finished");
+    expect(finished.every((e) => e.tokenSource === "usage")).toBe(true);
+    expect(finished.reduce((a, e) => a + e.tokens, 0)).toBe(r.metrics.totalTokens);
+    // The text recount with a different counter is a different number: never mixed into the headline.
+    expect(r.metrics.paper.totalTokens).not.toBe(r.metrics.generatedTokens);
+  });
+
+  it("without usage: every number from the tokenizer, still total = generated with nothing discarded", async () => {
+    const spec = syntheticSpec([2, 1], { execWords: 40 });
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(spec) }), {}, { engine: withoutUsage(new ScriptedEngine({ respond: syntheticModel(spec) })) });
+    expect(r.metrics.tokenSources).toEqual({ sequential: "tokenizer", total: "tokenizer", generated: "tokenizer", tokenizer: "approx" });
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+    expect(of(r.events, "call-finished").every((e) => e.tokenSource === "tokenizer")).toBe(true);
+  });
+
+  it("an over-long planner output retried: generated − total = the discarded attempt", async () => {
+    const spec = syntheticSpec([1]);
+    const base = syntheticModel(spec);
+    let first = true;
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "planner" && c.round === 1 && first) {
+          first = false;
+          return base(req).replace("Then", `Then ${"more ".repeat(300)}`);
+        }
+        return base(req);
+      },
+    });
+    const r = await run(engine, { planner: { retryOverTokens: 200 } });
+    const retry = of(r.events, "call-retry");
+    expect(retry.map((e) => [e.level, e.reason])).toEqual([["orchestrator", "over-long"]]);
+    expect(r.metrics.discardedTokens).toBe(retry[0]?.tokens);
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens - (retry[0]?.tokens ?? 0));
+  });
+
+  it("splits a plan's usage into chunks with the tokenizer (P_{i.k}) for the sequential tokens", () => {
+    const chunks = [
+      { separatorBefore: false, text: "one two three four", prompt: { index: 1, text: "a" } },
+      { separatorBefore: false, text: "five six seven eight", prompt: { index: 2, text: "b" } },
+    ];
+    const words = { name: "words", count: (t: string) => t.trim().split(/\s+/).length };
+    // Chunk counts 5 and 5: P = 100 splits as 50 / 100.
+    const m = callTokenMetrics([{ planner: { tokens: 100, source: "usage" }, chunks, lanes: [{ index: 1, tokens: 70, source: "usage" }, { index: 2, tokens: 10, source: "usage" }] }], { tokens: 5, source: "usage" }, words);
+    expect(m).toEqual({ sequentialTokens: 50 + 70 + 5, totalTokens: 100 + 70 + 10 + 5, source: "usage" });
+  });
 });
