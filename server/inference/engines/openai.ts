@@ -208,6 +208,8 @@ export class OpenAIEngine implements CompletionEngine {
       try {
         const stream = await this.openStream(body, combined, firstTimeout);
         for await (const raw of stream) {
+          // Chunks the SDK already buffered must not surface after an abort.
+          if (signal?.aborted) throw abortReason(signal);
           rearm();
           const parsed = schema.safeParse(raw);
           if (!parsed.success) {
