@@ -174,3 +174,23 @@ describe("a missing Execution block: the diagnostic names the real cause", () =>
     expect(strict.diagnostics.find((x) => x.code === "content-after-final-answer")?.severity).toBe("error");
   });
 });
+
+describe("an eleven-round trajectory with the heading in Plan_4 (the shape of the real 4-of-11 case)", () => {
+  const ELEVEN = readFileSync(path.join(__dirname, "fixtures", "r1-eleven-rounds.txt"), "utf8");
+
+  it("counts all 11 stages; stopping at the heading would have counted 4", () => {
+    const r = parseTrajectory(ELEVEN);
+    expect(r.trajectory.rounds).toHaveLength(11);
+    expect(r.trajectory.finalAnswer).toMatchObject({ style: "tag" });
+    expect(r.dropped.chars).toBe(0);
+    expect(codes(r)).toEqual(["markdown-heading-not-final"]);
+    expect(parseTrajectory(ELEVEN, { strict: true }).diagnostics).toEqual([]);
+    expect(serializeDocument(r.trajectory)).toBe(ELEVEN.trimEnd());
+    const m = trajectoryMetrics(r.trajectory, approxTokenizer);
+    expect(m.stageCount).toBe(11);
+    expect(m.promptsPerStage).toEqual([2, 3, 2, 2, 2, 0, 2, 1, 2, 0, 0]);
+    const cut = trajectoryMetrics(parseTrajectory(`${ELEVEN.slice(0, ELEVEN.indexOf("**Final Answer**"))}</Plan_4>\n</think>`).trajectory, approxTokenizer);
+    expect(cut.stageCount).toBe(4);
+    expect(m.totalTokens / cut.totalTokens).toBeGreaterThan(1.8);
+  });
+});

@@ -463,26 +463,43 @@ describe("runSprint — a **Final Answer** heading inside a streamed plan does n
   // A real-shaped SPRINT output (six rounds; Plan_4 writes "**Final Answer**\n\boxed{28}", then
   // "Wait, …", two more prompts, two more rounds and the real <Final_answer>), replayed as a model:
   // the planner continues the document from <Plan_p>, each executor writes its execution.
-  const FIXTURE = readFileSync(path.join(import.meta.dirname, "../../sprint/fixtures/r1-heading-mid.txt"), "utf8");
-  const parsed = parseTrajectory(FIXTURE).trajectory;
-  const replayModel = (req: CompletionRequest): string => {
-    const prompt = req.prompt;
-    if (prompt.endsWith("<Final_answer>\n")) return `${parsed.finalAnswer?.text ?? ""}\n</Final_answer>`;
-    const exec = /<Execution_(\d+)>\n<execution_\d+\.\d+>\n$/.exec(prompt);
-    if (exec !== null) {
-      // The executor's prompt is the last `<prompt_p.k> … </prompt_p.k>` before its execution tag.
-      const p = Number(exec[1]);
-      const asked = [...prompt.matchAll(/<prompt_(\d+)\.(\d+)> ([\s\S]*?) <\/prompt_\1\.\2>/g)].at(-1)?.[3];
-      const round = parsed.rounds[p - 1];
-      const k = round?.chunks.find((ch) => ch.prompt?.text === asked)?.prompt?.index;
-      const text = round?.executions.find((e) => e.index === k)?.text;
-      if (text === undefined) throw new Error(`replay model: no execution for ${asked ?? "?"}`);
-      return `${text}\n</execution_${p}.1>\n</Execution_${p}>`;
-    }
-    const done = [...prompt.slice(prompt.lastIndexOf("</Question>")).matchAll(/<\/Execution_\d+>/g)].length;
-    const at = FIXTURE.indexOf(done < parsed.rounds.length ? `<Plan_${done + 1}>` : "<Final_answer>");
-    return FIXTURE.slice(at);
+  const readFixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../../sprint/fixtures", name), "utf8");
+  /** A model that replays a SPRINT output: each planner call continues the document from its <Plan_p>. */
+  const replayModelFor = (FIXTURE: string) => {
+    const parsed = parseTrajectory(FIXTURE).trajectory;
+    return (req: CompletionRequest): string => {
+      const prompt = req.prompt;
+      if (prompt.endsWith("<Final_answer>\n")) return `${parsed.finalAnswer?.text ?? ""}\n</Final_answer>`;
+      const exec = /<Execution_(\d+)>\n<execution_\d+\.\d+>\n$/.exec(prompt);
+      if (exec !== null) {
+        // The executor's prompt is the last `<prompt_p.k> … </prompt_p.k>` before its execution tag.
+        const p = Number(exec[1]);
+        const asked = [...prompt.matchAll(/<prompt_(\d+)\.(\d+)> ([\s\S]*?) <\/prompt_\1\.\2>/g)].at(-1)?.[3];
+        const round = parsed.rounds[p - 1];
+        const k = round?.chunks.find((ch) => ch.prompt?.text === asked)?.prompt?.index;
+        const text = round?.executions.find((e) => e.index === k)?.text;
+        if (text === undefined) throw new Error(`replay model: no execution for ${asked ?? "?"}`);
+        return `${text}\n</execution_${p}.1>\n</Execution_${p}>`;
+      }
+      const done = [...prompt.slice(prompt.lastIndexOf("</Question>")).matchAll(/<\/Execution_\d+>/g)].length;
+      const at = FIXTURE.indexOf(done < parsed.rounds.length ? `<Plan_${done + 1}>` : "<Final_answer>");
+      return FIXTURE.slice(at);
+    };
   };
+  const FIXTURE = readFixture("r1-heading-mid.txt");
+  const parsed = parseTrajectory(FIXTURE).trajectory;
+  const replayModel = replayModelFor(FIXTURE);
+
+  it("eleven rounds with the heading in Plan_4 (the real case ran 4 of 11): all 11 run", async () => {
+    const eleven = readFixture("r1-eleven-rounds.txt");
+    const q = parseTrajectory(eleven).trajectory.question ?? "";
+    const r = await run(new ScriptedEngine({ respond: replayModelFor(eleven), tokenDelayMs: 2 }), { schedule: "eager" }, { question: q });
+    expect(r.status).toBe("completed");
+    expect(r.metrics.rounds).toBe(11);
+    expect(r.boxed).toBe("-5");
+    expect(r.text).toBe(eleven.trimEnd());
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+  });
 
   for (const [schedule, executorContext] of [
     ["round-sync", "rearranged"],
