@@ -516,7 +516,8 @@ export async function sendToStudio(db: PrismaClient, actor: Actor, input: { runI
         referenceSolution: replay.trajectory.finalAnswer?.text ?? null,
         sourceModel: engine,
         contentHash: hash,
-        metadata: { inferenceRunId: run.id, source: "playground" },
+        // The run's status travels with the trace: a degraded run holds a fragment where a lane never finished.
+        metadata: { inferenceRunId: run.id, source: "playground", runStatus: run.status },
         trajectories: {
           create: {
             datasetId: ds.id,
