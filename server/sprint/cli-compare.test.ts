@@ -36,6 +36,14 @@ describe("sequential traces beside SPRINT trajectories", () => {
     expect(analyzeDocument({ file: "seq.txt", text: SEQUENTIAL }, approxTokenizer, "sprint")).toMatchObject({ format: "sprint", stages: 0, lost: true });
   });
 
+  it("an output saved without the prefilled <think> (ends in </think>): think tokens are the text before it", () => {
+    const saved = SEQUENTIAL.replace("<think>\n", "");
+    const s = analyzeDocument({ file: "saved.txt", text: saved }, approxTokenizer);
+    expect(s.format).toBe("sequential");
+    expect(s.thinkTokens).toBe(approxTokenizer.count(saved.slice(0, saved.indexOf("</think>"))));
+    expect(s.warnings).toEqual([]);
+  });
+
   it("a cut sequential trace (unclosed <think>) is counted with a warning", () => {
     const cut = SEQUENTIAL.slice(0, SEQUENTIAL.indexOf("</think>"));
     const s = analyzeDocument({ file: "cut.txt", text: cut }, approxTokenizer);

@@ -296,14 +296,22 @@ const THINK_CLOSE = /<\/think>/i;
 /**
  * A plain sequential trace: sequential = total = tokens of the whole output (tags stripped), as the
  * paper's baseline and the playground's sequential run count it; `thinkTokens` = the part inside
- * `<think>…</think>`. A `<think>` that is never closed is reported (the output was probably cut).
+ * `<think>…</think>` (or before `</think>` when the output was saved without the prefilled `<think>`).
+ * A `<think>` that is never closed is reported (the output was probably cut).
  */
 function analyzeSequential(doc: SourceDoc, tokenizer: Tokenizer, source: string): DocStats {
   const b = sequentialBaselineMetrics(doc.text, tokenizer);
   const open = THINK_OPEN.exec(doc.text);
   let thinkTokens: number | null = null;
   const warnings: LocatedDiagnostic[] = [];
-  if (open !== null) {
+  if (open === null) {
+    // Outputs saved without the prefilled `<think>` (it was in the prompt) still end their thinking with `</think>`.
+    const close = THINK_CLOSE.exec(doc.text);
+    if (close !== null) {
+      const inner = doc.text.slice(0, close.index);
+      thinkTokens = inner.trim() === "" ? 0 : tokenizer.count(inner);
+    }
+  } else {
     const start = open.index + open[0].length;
     const close = THINK_CLOSE.exec(doc.text.slice(start));
     const inner = close === null ? doc.text.slice(start) : doc.text.slice(start, start + close.index);
