@@ -1,7 +1,7 @@
 /**
  * SPRINT trajectory format — the public API: a tolerant (and optionally strict) parser, the
- * canonical serializer and small text helpers. Pure: no I/O, no framework. The format is described
- * in ARCHITECTURE.md ("Trajectory parser").
+ * canonical serializer and small text helpers. Pure: no I/O, no framework. The format is specified
+ * in docs/sprint-method.md §1; the parser's rules in ARCHITECTURE.md ("Trajectory parser").
  *
  * The implementation is split by responsibility under ./parser:
  * - tags.ts: tokenizing (tags, `-----` separators, `**Final Answer**` headings), linear time;

@@ -1,5 +1,5 @@
 /**
- * Incremental reader of a planner's output stream (../shared/notes/sprint-method.md §3): feed it the
+ * Incremental reader of a planner's output stream (docs/sprint-method.md §3): feed it the
  * text deltas as they arrive and it reports, as soon as they are complete, the prompts the planner
  * closes (`</prompt_p.k>`), the start of a final answer (`<Final_answer>` only: as in the method's
  * code, a `**Final Answer**` heading does not end a run — real SPRINT models write one inside a
