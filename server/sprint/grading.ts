@@ -147,7 +147,7 @@ function braceShorthand(s: string): string {
  * writes `.5` as `0.5`.
  */
 export function normalizeMathAnswer(answer: string): string {
-  let s = answer.trim().replace(/\\\\/g, "\u0000"); // protect "\\" (matrix row breaks) from spacing rules
+  let s = answer.trim().replace(/\\\\/g, "\uE000"); // protect "\\" (matrix row breaks) from spacing rules
   s = s.replace(/^\$+|\$+$/g, "").replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
   s = s
     .replace(/\\(?:display|text|script)style/g, "")
@@ -185,7 +185,7 @@ export function normalizeMathAnswer(answer: string): string {
   // Leading "x \in" (membership in an interval or set).
   const member = /^\s*[a-zA-Z](?:_\{?\w+\}?)?\s*\\in(?![a-zA-Z])\s*(.+)$/.exec(s);
   if (member) s = member[1] ?? s;
-  s = s.replace(/\s+/g, "").replace(/\u0000/g, "\\\\");
+  s = s.replace(/\s+/g, "").replace(/\uE000/g, "\\\\");
   // "(B)" → "B": a parenthesized single letter (an option label; a one-element tuple does not exist).
   s = s.replace(/^\(([A-Za-z])\)$/, "$1");
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
