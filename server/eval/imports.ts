@@ -28,14 +28,32 @@ export interface ImportOutputsInput {
   tokenizer?: TokenizerName | undefined;
 }
 
-/** Maps a file path to a benchmark id: the whole path minus its extension, else ever shorter suffixes (`out/test/a/1.json.txt` → `test/a/1.json`). */
-function matchId(pathName: string, ids: ReadonlySet<string>): string {
-  const parts = idFromFileName(pathName.replace(/\\/g, "/")).split("/");
-  for (let i = 0; i < parts.length; i++) {
-    const cand = parts.slice(i).join("/");
-    if (ids.has(cand)) return cand;
+/**
+ * Maps a file path to a benchmark id: the whole path minus its extension, else ever shorter suffixes
+ * (`out/test/a/1.json.txt` → `test/a/1.json`), else the one id that ends with the file's name (a browser
+ * sends `1.json.txt` without its folders; ambiguous names are not guessed).
+ */
+function idMatcher(ids: ReadonlySet<string>): (pathName: string) => string {
+  const bySuffix = new Map<string, string | null>();
+  for (const id of ids) {
+    const parts = id.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const suffix = parts.slice(i).join("/");
+      bySuffix.set(suffix, bySuffix.has(suffix) ? null : id);
+    }
   }
-  return parts.join("/");
+  return (pathName) => {
+    const parts = idFromFileName(pathName.replace(/\\/g, "/")).split("/");
+    for (let i = 0; i < parts.length; i++) {
+      const cand = parts.slice(i).join("/");
+      if (ids.has(cand)) return cand;
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const hit = bySuffix.get(parts.slice(i).join("/"));
+      if (hit) return hit;
+    }
+    return parts.join("/");
+  };
 }
 
 /** Reads the uploaded files into outputs by id. */
@@ -43,6 +61,7 @@ export function collectOutputs(files: readonly ImportFile[], ids: ReadonlySet<st
   const outputs = new Map<string, string>();
   const issues: ParseIssue[] = [];
   const unknown: string[] = [];
+  const matchId = idMatcher(ids);
   const add = (id: string, text: string, where: string) => {
     if (!ids.has(id)) unknown.push(id);
     else if (outputs.has(id)) issues.push({ line: 0, message: `${where}: a second output for "${id}" (first one kept)` });
@@ -52,8 +71,8 @@ export function collectOutputs(files: readonly ImportFile[], ids: ReadonlySet<st
     if (/\.jsonl$/i.test(name)) {
       const r = parseOutputsJsonl(text);
       for (const i of r.issues) issues.push({ line: i.line, message: `${name}: ${i.message}` });
-      for (const [id, out] of r.outputs) add(ids.has(id) ? id : matchId(id, ids), out, name);
-    } else if (/\.(txt|md)$/i.test(name)) add(matchId(name, ids), text, name);
+      for (const [id, out] of r.outputs) add(ids.has(id) ? id : matchId(id), out, name);
+    } else if (/\.(txt|md)$/i.test(name)) add(matchId(name), text, name);
     else issues.push({ line: 0, message: `${name}: skipped (expected .txt, .md, .jsonl or .zip)` });
   };
   for (const f of files) {
