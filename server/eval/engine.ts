@@ -1,12 +1,13 @@
 /**
- * Which engine an eval run calls: a workspace endpoint (directly, or the one a model version points at).
- * Resolved when the run is created (stored as `EvalRun.endpointId`) and again by the worker per run, so an
- * API key is decrypted only in the process that calls the server. Engines are globally limited per endpoint
+ * Which engine an eval run calls: a workspace endpoint (directly, or the one a model version points at),
+ * through the shared endpoint resolver (server/endpoints/resolver.ts). Resolved when the run is created
+ * (stored as `EvalRun.endpointId`) and again by the worker, so an API key is decrypted only in the process
+ * that calls the server. Engines are globally limited per endpoint
  * in this process (server/inference/engines/limit.ts), and eval items are limited per endpoint over all
  * workers by the item job (see jobs/eval-item.ts).
  */
 import type { PrismaClient } from "../db/client";
-import { decryptSecret } from "../secrets";
+import { clientOptions, resolveEndpoint } from "../endpoints/resolver";
 import { globallyLimited, openAIChatEngine, openAICompletionsEngine, type CompletionEngine } from "../inference";
 import { EvalError } from "./errors";
 
@@ -24,23 +25,18 @@ export async function resolveTarget(db: PrismaClient, workspaceId: string, input
     label = `${mv.name} v${mv.version}`;
   }
   if (!endpointId) throw new EvalError("BAD_REQUEST", "Choose an endpoint or a model version.");
-  const ep = await db.endpoint.findFirst({ where: { id: endpointId, workspaceId } });
-  if (!ep) throw new EvalError("NOT_FOUND", "No such endpoint in this workspace.");
-  if (!ep.baseUrl) throw new EvalError("BAD_REQUEST", `Endpoint ${ep.name} has no base URL.`);
+  const { endpoint: ep } = await resolveEndpoint(db, workspaceId, endpointId);
   return { endpoint: ep, modelVersionId, label: label ? `${label} · ${ep.name}` : `${ep.name} · ${ep.model}` };
 }
 
-/** A streaming engine for an endpoint row. */
+/** A streaming engine for an endpoint row (the key is decrypted by the shared resolver, server/endpoints). */
 export function engineForEndpoint(ep: { name: string; kind: string; baseUrl: string | null; model: string; apiKeyEnc: string | null }): CompletionEngine {
-  if (!ep.baseUrl) throw new EvalError("BAD_REQUEST", `Endpoint ${ep.name} has no base URL.`);
-  let apiKey: string | null = null;
-  if (ep.apiKeyEnc) {
-    try {
-      apiKey = decryptSecret(ep.apiKeyEnc);
-    } catch {
-      throw new EvalError("BAD_REQUEST", `The API key of endpoint ${ep.name} cannot be decrypted (was SPRINT_ENCRYPTION_KEY changed?).`);
-    }
+  let c;
+  try {
+    c = clientOptions(ep);
+  } catch (e) {
+    throw new EvalError("BAD_REQUEST", e instanceof Error ? e.message : String(e));
   }
-  const opts = { baseURL: ep.baseUrl, apiKey, model: ep.model };
-  return globallyLimited(ep.kind === "openai-completions" ? openAICompletionsEngine(opts) : openAIChatEngine(opts));
+  const opts = { baseURL: c.baseURL, apiKey: c.apiKey, model: c.model };
+  return globallyLimited(c.kind === "openai-completions" ? openAICompletionsEngine(opts) : openAIChatEngine(opts));
 }

@@ -10,7 +10,7 @@ import { recordAudit } from "../audit";
 import { cancelItems, enqueueItems } from "../jobs/queue";
 import { EvalError, requireRole } from "./errors";
 import { resolveTarget } from "./engine";
-import { EVAL_ITEM_KIND } from "./jobs/eval-item";
+import { EVAL_ITEM_KIND, evalItemJob } from "./jobs/eval-item";
 import { evalParamsSchema, type EvalMode, type EvalParamsInput } from "./params";
 
 export const MAX_EVAL_ITEMS = 50_000;
@@ -56,7 +56,7 @@ export async function startEvalRun(db: PrismaClient, actor: Actor, input: StartE
   const rows = items.flatMap((it) => Array.from({ length: samples }, (_, s) => ({ runId: run.id, itemId: it.id, sample: s })));
   for (let i = 0; i < rows.length; i += 1000) await db.evalResult.createMany({ data: rows.slice(i, i + 1000) });
   const created = await db.evalResult.findMany({ where: { runId: run.id }, select: { id: true }, orderBy: { id: "asc" } });
-  await enqueueItems(EVAL_ITEM_KIND, created.map((r) => ({ runId: run.id, resultId: r.id })), { retryLimit: Math.max(0, parsed.data.maxAttempts - 1) });
+  await enqueueItems(evalItemJob, created.map((r) => ({ runId: run.id, resultId: r.id })), { retryLimit: Math.max(0, parsed.data.maxAttempts - 1) });
   await recordAudit(db, actor, "eval.run.start", { type: "eval-run", id: run.id }, { benchmarkId: bench.id, mode: input.mode, samples, endpoint: target.label });
   return { runId: run.id };
 }

@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "../../server/job-kinds";
 import { prisma } from "../../server/db/client";
 import { stopQueue } from "../../server/jobs/queue";
 import { startWorker, type Worker } from "../../server/jobs/worker";
