@@ -81,6 +81,9 @@ test("evaluations: Countdown benchmark run in two modes → report with buckets 
   await page.getByTestId("sample-row").first().click();
   await expect(page.getByTestId("sample-detail")).toContainText("Using the numbers");
   await expect(page.getByTestId("sample-detail")).toContainText("<Plan_1>");
+  // The sample's generation opens in the playground's timeline (planner + two executor lanes in round 1).
+  await expect(page.getByTestId("sample-timeline").getByTestId("lane-1-1")).toHaveAttribute("data-status", "done");
+  await expect(page.getByTestId("sample-timeline").getByTestId("lane-1-2")).toHaveAttribute("data-status", "done");
   await page.getByRole("button", { name: "Close" }).click();
   const csv = page.waitForEvent("download");
   await page.getByTestId("export-csv").click();

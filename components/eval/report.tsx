@@ -9,6 +9,9 @@ import { useState } from "react";
 import { Markdown } from "@/components/markdown";
 import { errorMessage, useTRPC, useTRPCClient } from "@/lib/trpc";
 import { useWorkspace } from "@/components/workspace-context";
+import { Timeline } from "@/components/playground/timeline";
+import type { InferenceEvent } from "@/server/inference/sprint/events";
+import { timelineFromEvents } from "@/server/inference/sprint/timeline";
 import { BucketChart } from "./bucket-chart";
 import { download, modeLabel, pct, tokens } from "./format";
 
@@ -317,6 +320,12 @@ export function EvalReport({ runId }: { runId: string }) {
                   </span>
                 </div>
                 {detail.data.error && <p className="text-red-700">{detail.data.error}</p>}
+                {Array.isArray(detail.data.events) && detail.data.events.length > 0 && (
+                  <div data-testid="sample-timeline">
+                    <div className="text-xs font-medium text-zinc-500">Timeline (as in the playground: planner and executor lanes per round)</div>
+                    <Timeline model={timelineFromEvents(detail.data.events as unknown as InferenceEvent[])} hideFinalAnswer />
+                  </div>
+                )}
                 <div>
                   <div className="text-xs font-medium text-zinc-500">Response ({detail.data.format ?? "—"})</div>
                   <pre className="max-h-[60vh] overflow-auto rounded bg-zinc-50 p-3 font-mono text-xs whitespace-pre-wrap">{detail.data.output ?? ""}</pre>

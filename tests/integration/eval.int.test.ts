@@ -36,6 +36,8 @@ import { approxTokenizer } from "../../server/sprint/tokenizer";
 import { mcnemarExact, wilsonInterval } from "../../server/sprint/stats";
 import { lengthBucket } from "../../server/sprint/metrics";
 import { writeZip } from "../../server/eval/zip";
+import { timelineFromEvents } from "../../server/inference/sprint/timeline";
+import type { InferenceEvent } from "../../server/inference/sprint/events";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stamp = `${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}`;
@@ -105,6 +107,10 @@ describe("eval runs against the fixture server", () => {
     const rows = await prisma.evalResult.findMany({ where: { runId: sprintRunId } });
     expect(rows).toHaveLength(20);
     expect(rows.every((r) => r.status === "done" && r.format === "sprint" && (r.rounds ?? 0) >= 1 && r.output!.includes("<Plan_1>"))).toBe(true);
+    // Each sample keeps its orchestrator events: the playground timeline folds them into rounds and lanes.
+    const model = timelineFromEvents(rows[0]!.events as unknown as InferenceEvent[]);
+    expect(model.status).toBe("completed");
+    expect(model.rounds[0]!.executors.map((l) => l.status)).toEqual(["done", "done"]);
   });
 
   it("a sequential run of the same problems", async () => {

@@ -7,7 +7,8 @@
  * 1. **Claim** the row (pending, or running after a dead attempt → running) while the run is queued/running.
  *    Then a fresh count of running rows on the run's endpoint (over every run and worker) enforces the
  *    run's `concurrency`: over it, the claim is undone and the job deferred (no attempt spent).
- * 2. **Generate** with the orchestrator (server/inference): SPRINT (eager / round-sync) or sequential.
+ * 2. **Generate** with the orchestrator (server/inference): SPRINT (eager / round-sync) or sequential; its
+ *    events (no deltas) are kept so the sample opens in the playground's timeline.
  * 3. **Grade** with the core and stored human decisions, **record** the output, verdict and the paper's
  *    token metrics only while the run is active, bump the run's counters; the item that leaves no row
  *    pending or running finalizes the run (one conditional statement: exactly one finisher wins).
@@ -99,17 +100,18 @@ async function generate(c: Claimed, params: EvalParams, engine: CompletionEngine
   const tokenizer = await tokenizerFor(params.tokenizer);
   const common = { temperature: params.temperature, ...(params.topP !== undefined ? { topP: params.topP } : {}), ...(seed !== undefined ? { seed } : {}), timeoutMs: params.timeoutMs, deltaEvents: false };
   if (c.mode === "sequential") {
-    const r = await runSequential({ engine, question: c.question, signal, tokenizer, params: { ...common, maxTokens: params.maxTokens } });
-    return { status: r.status, error: r.error, text: r.text, wallMs: r.metrics.wallMs };
+    const r = await runSequential({ engine, question: c.question, signal, tokenizer, keepEvents: true, params: { ...common, maxTokens: params.maxTokens } });
+    return { status: r.status, error: r.error, text: r.text, wallMs: r.metrics.wallMs, events: r.events ?? [] };
   }
   const r = await runSprint({
     engine,
     question: c.question,
     signal,
     tokenizer,
+    keepEvents: true,
     params: { ...common, schedule: c.mode === "sprint-eager" ? "eager" : "round-sync", maxRounds: params.maxRounds, planner: { maxTokens: params.plannerMaxTokens }, executor: { maxTokens: params.executorMaxTokens } },
   });
-  return { status: r.status, error: r.error, text: r.text, wallMs: r.metrics.wallMs };
+  return { status: r.status, error: r.error, text: r.text, wallMs: r.metrics.wallMs, events: r.events ?? [] };
 }
 
 export const evalItemJob = defineItemJob({
@@ -160,7 +162,7 @@ export const evalItemJob = defineItemJob({
       UPDATE "EvalResult" r SET status = 'done', verdict = ${g.verdict}, "autoVerdict" = ${g.autoVerdict}, "decidedBy" = ${g.decidedBy},
         extracted = ${g.extracted}, reason = ${g.reason}, output = ${out.text}, format = ${g.format},
         "sequentialTokens" = ${g.sequentialTokens}, "totalTokens" = ${g.totalTokens}, rounds = ${g.rounds}, "wallMs" = ${wallMs},
-        error = NULL, "finishedAt" = now()
+        events = ${JSON.stringify(out.events)}::jsonb, error = NULL, "finishedAt" = now()
       FROM "EvalRun" e
       WHERE r.id = ${input.resultId} AND e.id = r."runId" AND e.status IN ('queued', 'running') AND r.status = 'running'`;
     if (n2 > 0) await prisma.$executeRaw`UPDATE "EvalRun" SET done = done + 1 WHERE id = ${input.runId}`;
