@@ -58,6 +58,8 @@ export function Evaluations() {
   const genCd = useMutation(trpc.eval.generateCountdown.mutationOptions({ onSuccess: invalidate }));
   // Upload
   const [up, setUp] = useState<{ name: string; seed: string; file: File | null }>({ name: "", seed: "", file: null });
+  // Generic JSONL: which fields hold the id, the problem, the gold answer and (optionally) the options.
+  const [mapping, setMapping] = useState<{ on: boolean; id: string; question: string; answer: string; choices: string }>({ on: false, id: "id", question: "question", answer: "answer", choices: "" });
   const [upIssues, setUpIssues] = useState<string | null>(null);
   const upload = useMutation(
     trpc.eval.uploadBenchmark.mutationOptions({
@@ -157,7 +159,8 @@ export function Evaluations() {
                   e.preventDefault();
                   const f = up.file;
                   if (!f) return;
-                  void f.text().then((content) => upload.mutate({ workspaceId: ws.id, name: up.name || f.name.replace(/\.[^.]+$/, ""), fileName: f.name, content, ...(up.seed ? { seed: up.seed } : {}) }));
+                  const m = mapping.on ? { mapping: { question: mapping.question, answer: mapping.answer, ...(mapping.id ? { id: mapping.id } : {}), ...(mapping.choices ? { choices: mapping.choices } : {}) } } : {};
+                  void f.text().then((content) => upload.mutate({ workspaceId: ws.id, name: up.name || f.name.replace(/\.[^.]+$/, ""), fileName: f.name, content, ...(up.seed ? { seed: up.seed } : {}), ...m }));
                 }}
               >
                 <label className="w-40">
@@ -175,6 +178,20 @@ export function Evaluations() {
                 <button className="btn-secondary" disabled={!up.file || upload.isPending} data-testid="upload-benchmark">
                   Upload
                 </button>
+                <label className="flex w-full items-center gap-2 text-xs text-zinc-600">
+                  <input type="checkbox" checked={mapping.on} onChange={(e) => setMapping({ ...mapping, on: e.target.checked })} aria-label="Custom field mapping" />
+                  Other JSONL layout: map its fields (dot paths allowed, e.g. meta.answer)
+                </label>
+                {mapping.on && (
+                  <div className="grid w-full grid-cols-4 gap-2" data-testid="field-mapping">
+                    {(["id", "question", "answer", "choices"] as const).map((k) => (
+                      <label key={k}>
+                        <span className="label text-xs">{k === "choices" ? "options (array, optional)" : k === "id" ? "id field" : `${k} field`}</span>
+                        <input className="input py-1" value={mapping[k]} onChange={(e) => setMapping({ ...mapping, [k]: e.target.value })} aria-label={`Mapping ${k}`} />
+                      </label>
+                    ))}
+                  </div>
+                )}
               </form>
               <ErrorLine error={upload.error} />
               {upIssues && (

@@ -244,5 +244,11 @@ describe("recorded generations", () => {
     const up = await uploadBenchmark(prisma, actor, { name: "gpqa-mini", fileName: "gpqa.csv", content: csv, seed: "7" });
     expect(up.benchmark).toMatchObject({ kind: "multiple-choice", format: "gpqa-csv", seed: "7", itemCount: 1 });
     await expect(uploadBenchmark(prisma, actor, { name: "bad", fileName: "bad.jsonl", content: "{oops\n" })).rejects.toThrow(/No problem could be read.*line 1/);
+    // Generic JSONL with a field mapping; extra fields are kept on the items.
+    const rows = [{ qid: "a1", body: { text: "2+3?" }, gold: "5", src: "x" }, { qid: "a2", body: { text: "2·3?" }, gold: "6" }, { qid: "a3", body: {} }];
+    const mapped = await uploadBenchmark(prisma, actor, { name: "mapped", fileName: "m.jsonl", content: rows.map((r) => JSON.stringify(r)).join("\n"), mapping: { id: "qid", question: "body.text", answer: "gold" } });
+    expect(mapped).toMatchObject({ benchmark: { itemCount: 2, format: "jsonl" }, issueCount: 1 });
+    const item = await prisma.benchmarkItem.findFirstOrThrow({ where: { benchmarkId: mapped.benchmark.id, problemId: "a1" } });
+    expect(item).toMatchObject({ question: "2+3?", answer: "5", data: { extra: { src: "x" } } });
   });
 });
