@@ -185,6 +185,36 @@ describe("eval runs against the fixture server", () => {
     expect(await getEvalSummaryForModelVersion(prisma, ws.id, "no-such-version")).toBeNull();
   });
 
+  it("concurrency per endpoint holds over all workers (two workers, limit 2)", async () => {
+    const slow = await startOpenAIFixture({ respond: countdownFixtureModel(), tokenIntervalMs: 1 });
+    try {
+      const ep = await prisma.endpoint.create({ data: { workspaceId: ws.id, name: "slow", kind: "openai-completions", baseUrl: slow.url, model: "sprint-fixture" } });
+      const small = await generateCountdownSet(prisma, actor, { name: "countdown-8", seed: "c", count: 8 });
+      workers.push(await startWorker({ concurrency: 1, itemConcurrency: 4, pollIntervalMs: 100 }));
+      const { runId } = await startEvalRun(prisma, actor, { benchmarkId: small.benchmark.id, endpointId: ep.id, mode: "sequential", params: { tokenizer: "approx", concurrency: 2 } });
+      await waitRun(runId, (r) => r.status === "succeeded");
+      expect(slow.stats.completed).toBe(8);
+      expect(slow.stats.maxActive).toBe(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("n samples per problem: pass@1 is the mean of c/n, the interval is over every sample, seeds differ per sample", async () => {
+    const small = await prisma.benchmark.findFirstOrThrow({ where: { workspaceId: ws.id, name: "countdown-8" } });
+    const before = fixture.requests.length;
+    const { runId } = await startEvalRun(prisma, actor, { benchmarkId: small.id, endpointId, mode: "sequential", samples: 2, params: { tokenizer: "approx", seed: 100 } });
+    await waitRun(runId, (r) => r.status === "succeeded");
+    const items = await prisma.benchmarkItem.findMany({ where: { benchmarkId: small.id } });
+    const k = items.filter((i) => fixtureCorrect(askOf(i.question)!, "sequential")).length;
+    const report = await getEvalReport(prisma, actor, { runId, baselineRunId: null });
+    expect(report.summary).toMatchObject({ problems: 8, samples: 16, correct: 2 * k });
+    expect(report.summary.accuracy).toBeCloseTo(k / 8, 12);
+    expect(report.summary.accuracyCI.lo).toBeCloseTo(wilsonInterval(2 * k, 16).lo, 12);
+    const seeds = fixture.requests.slice(before).map((r) => r.seed).sort();
+    expect(new Set(seeds)).toEqual(new Set([100, 101]));
+  });
+
   it("cancel stops a run: queued items are not run, its status stays cancelled", async () => {
     const { runId } = await startEvalRun(prisma, actor, { benchmarkId, endpointId, mode: "sprint-round-sync", samples: 3, params: { tokenizer: "approx", concurrency: 1 } });
     await waitRun(runId, (r) => r.done >= 1);
