@@ -72,7 +72,7 @@ export function Evaluations() {
   // Start run
   const endpoints = (options.data?.endpoints ?? []).filter((e) => e.kind !== "local-gguf");
   const versions = options.data?.modelVersions ?? [];
-  const [run, setRun] = useState({ benchmarkId: "", target: "", mode: "sprint-eager", samples: "1", temperature: "0.6", concurrency: "4", tokenizer: "qwen" });
+  const [run, setRun] = useState({ benchmarkId: "", target: "", mode: "sprint-eager", samples: "1", temperature: "0.6", topP: "", seed: "", concurrency: "4", tokenizer: "qwen" });
   const start = useMutation(trpc.eval.start.mutationOptions({ onSuccess: invalidate }));
   // Import outputs
   const [imp, setImp] = useState<{ benchmarkId: string; name: string; files: File[] }>({ benchmarkId: "", name: "", files: [] });
@@ -94,7 +94,13 @@ export function Evaluations() {
       ...(kind === "ep" ? { endpointId: id } : { modelVersionId: id }),
       mode: run.mode as (typeof MODES)[number]["value"],
       samples: Number(run.samples) || 1,
-      params: { temperature: Number(run.temperature), concurrency: Number(run.concurrency) || 4, tokenizer: run.tokenizer as "qwen" | "approx" },
+      params: {
+        temperature: Number(run.temperature),
+        concurrency: Number(run.concurrency) || 4,
+        tokenizer: run.tokenizer as "qwen" | "approx",
+        ...(run.topP.trim() ? { topP: Number(run.topP) } : {}),
+        ...(run.seed.trim() ? { seed: Math.trunc(Number(run.seed)) } : {}),
+      },
     });
   };
 
@@ -261,6 +267,14 @@ export function Evaluations() {
                   <input className="input py-1" type="number" step="0.1" min={0} max={2} value={run.temperature} onChange={(e) => setRun({ ...run, temperature: e.target.value })} aria-label="Temperature" />
                 </label>
                 <label>
+                  <span className="label text-xs">Top-p</span>
+                  <input className="input py-1" type="number" step="0.05" min={0} max={1} value={run.topP} placeholder="server default" onChange={(e) => setRun({ ...run, topP: e.target.value })} aria-label="Top-p" />
+                </label>
+                <label>
+                  <span className="label text-xs">Seed (sample s uses seed + s)</span>
+                  <input className="input py-1" type="number" value={run.seed} placeholder="none" onChange={(e) => setRun({ ...run, seed: e.target.value })} aria-label="Seed" />
+                </label>
+                <label>
                   <span className="label text-xs">Concurrency on the endpoint</span>
                   <input className="input py-1" type="number" min={1} max={256} value={run.concurrency} onChange={(e) => setRun({ ...run, concurrency: e.target.value })} aria-label="Concurrency" />
                 </label>
@@ -301,6 +315,10 @@ export function Evaluations() {
             <label className="min-w-0 flex-1">
               <span className="label text-xs">Outputs: .txt files named by problem id, JSONL rows {"{id, output}"}, or a .zip</span>
               <input className="block text-sm" type="file" multiple accept=".txt,.md,.jsonl,.zip" onChange={(e) => setImp({ ...imp, files: [...(e.target.files ?? [])] })} aria-label="Output files" />
+            </label>
+            <label className="w-56">
+              <span className="label text-xs">…or a whole folder</span>
+              <input className="block text-sm" type="file" multiple {...{ webkitdirectory: "" }} onChange={(e) => setImp({ ...imp, files: [...(e.target.files ?? [])] })} aria-label="Output folder" />
             </label>
             <label className="w-48">
               <span className="label text-xs">Name</span>
