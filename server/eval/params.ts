@@ -18,8 +18,8 @@ export const evalParamsSchema = z.object({
   concurrency: z.number().int().min(1).max(256).default(4),
   /** Token counter of the paper's metrics. */
   tokenizer: z.enum(["qwen", "approx"]).default("qwen"),
-  /** Deadline of one problem's generation, ms. */
-  timeoutMs: z.number().int().min(1000).max(6 * 3600_000).default(30 * 60_000),
+  /** Deadline of one problem's generation, ms (below the eval-item job's 60 min attempt deadline). */
+  timeoutMs: z.number().int().min(1000).max(55 * 60_000).default(30 * 60_000),
   /** Attempts per problem when the engine fails (HTTP errors, broken streams, deadline). */
   maxAttempts: z.number().int().min(1).max(10).default(3),
 });

@@ -215,6 +215,24 @@ describe("eval runs against the fixture server", () => {
     expect(new Set(seeds)).toEqual(new Set([100, 101]));
   });
 
+  it("generations the engine refuses are recorded as failed with the error; a run where all fail is failed", async () => {
+    const broken = await startOpenAIFixture({ respond: countdownFixtureModel(), fault: () => ({ status: 400, message: "model not loaded" }) });
+    try {
+      const ep = await prisma.endpoint.create({ data: { workspaceId: ws.id, name: "broken", kind: "openai-completions", baseUrl: broken.url, model: "sprint-fixture" } });
+      const small = await prisma.benchmark.findFirstOrThrow({ where: { workspaceId: ws.id, name: "countdown-8" } });
+      const { runId } = await startEvalRun(prisma, actor, { benchmarkId: small.id, endpointId: ep.id, mode: "sequential", params: { tokenizer: "approx", maxAttempts: 1 } });
+      const r = await waitRun(runId, (x) => x.status !== "queued" && x.status !== "running");
+      expect(r).toMatchObject({ status: "failed", done: 0, failed: 8, error: expect.stringMatching(/Every generation failed/) });
+      const row = await prisma.evalResult.findFirstOrThrow({ where: { runId } });
+      expect(row).toMatchObject({ status: "failed", verdict: null });
+      expect(row.error).toMatch(/400|model not loaded/);
+      const report = await getEvalReport(prisma, actor, { runId });
+      expect(report.summary).toMatchObject({ failed: 8, correct: 0, accuracy: 0 });
+    } finally {
+      await broken.close();
+    }
+  });
+
   it("cancel stops a run: queued items are not run, its status stays cancelled", async () => {
     const { runId } = await startEvalRun(prisma, actor, { benchmarkId, endpointId, mode: "sprint-round-sync", samples: 3, params: { tokenizer: "approx", concurrency: 1 } });
     await waitRun(runId, (r) => r.done >= 1);

@@ -65,7 +65,8 @@ async function release(resultId: string, spendAttempt: boolean): Promise<void> {
 /** Finalizes the run when no row is pending or running (conditional: exactly one caller wins). */
 async function finalize(runId: string): Promise<void> {
   await prisma.$executeRaw`
-    UPDATE "EvalRun" SET status = 'succeeded', "finishedAt" = now()
+    UPDATE "EvalRun" SET status = (CASE WHEN done = 0 AND failed > 0 THEN 'failed' ELSE 'succeeded' END)::"RunStatus", "finishedAt" = now(),
+      error = CASE WHEN done = 0 AND failed > 0 THEN 'Every generation failed; see the samples for the errors.' ELSE error END
     WHERE id = ${runId} AND status = 'running'
       AND NOT EXISTS (SELECT 1 FROM "EvalResult" WHERE "runId" = ${runId} AND status IN ('pending', 'running'))`;
 }
@@ -118,7 +119,9 @@ export const evalItemJob = defineItemJob({
   kind: EVAL_ITEM_KIND,
   input: evalItemInput,
   retry: { limit: 2, delaySeconds: 5, backoff: true },
-  timeoutSeconds: 6 * 3600,
+  // Above the longest allowed generation (params.timeoutMs ≤ 55 min); also how long a killed worker's item
+  // stays "running" before pg-boss expires it and another worker retries it.
+  timeoutSeconds: 60 * 60,
   async handler({ input, signal, attempt, maxAttempts }) {
     const c = await claim(input);
     if (!c) return { skipped: true };
