@@ -98,6 +98,11 @@ export function EvalReport({ runId }: { runId: string }) {
         </span>
       </div>
       {exportError && <p className="text-sm text-red-700">{exportError}</p>}
+      {r.run.error && (
+        <p className="text-sm text-red-700" role="alert" data-testid="run-error">
+          {r.run.error}
+        </p>
+      )}
 
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Stat testId="stat-accuracy" label="Accuracy (pass@1)" value={pct(s.accuracy)} sub={`95% Wilson CI ${pct(s.accuracyCI.lo)}–${pct(s.accuracyCI.hi)} · ${s.correct}/${s.samples}`} />

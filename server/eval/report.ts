@@ -133,7 +133,7 @@ export async function getEvalReport(db: PrismaClient, actor: Actor, input: { run
       )
     : null;
   return {
-    run: { id: run.id, name: run.name, mode: run.mode, source: run.source, status: run.status, model: run.model, samples: run.samples, params: run.params, total: run.total, done: run.done, failed: run.failed, createdAt: run.createdAt, finishedAt: run.finishedAt },
+    run: { id: run.id, name: run.name, mode: run.mode, source: run.source, status: run.status, error: run.error, model: run.model, samples: run.samples, params: run.params, total: run.total, done: run.done, failed: run.failed, createdAt: run.createdAt, finishedAt: run.finishedAt },
     benchmark: run.benchmark,
     summary,
     baseline,
