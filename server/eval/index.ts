@@ -12,3 +12,4 @@ export * from "./summary";
 export { EvalError } from "./errors";
 export { EVAL_MODES, evalParamsSchema, type EvalMode } from "./params";
 export { PAPER_REFERENCE, referenceRowsFor } from "./reference";
+export * from "./inputs";
