@@ -47,6 +47,7 @@ export type ParsedArgs = { kind: "run"; args: StatsArgs } | { kind: "help" } | {
 
 /** `--help` text. */
 export const HELP_TEXT = `Usage: npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--format auto|sprint|sequential] [--json] [--verbose]
+       npm run sprint -- grade --benchmark FILE --outputs FILE_OR_DIR [--json]   (grade --help)
 
 Parses SPRINT trajectories and plain sequential traces and prints, per trajectory and on
 average, sequential tokens (the paper's metric), total tokens, stages and prompts per stage, plus
