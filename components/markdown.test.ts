@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { normalizeMathDelimiters } from "./markdown";
+import { renderToStaticMarkup } from "react-dom/server";
+import { createElement } from "react";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import { Markdown, normalizeMathDelimiters } from "./markdown";
+
+const html = (text: string) => renderToStaticMarkup(createElement(Markdown, { text }));
+/** Visible text of rendered HTML (KaTeX's MathML annotation removed). */
+const visible = (h: string) => h.replace(/<span class="katex-mathml">[\s\S]*?<\/math><\/span>/g, "").replace(/<[^>]+>/g, "");
 
 describe("normalizeMathDelimiters", () => {
   it("turns \\( \\) and \\[ \\] into $ and $$", () => {
@@ -11,5 +19,37 @@ describe("normalizeMathDelimiters", () => {
     expect(normalizeMathDelimiters("\\boxed{\\frac{1}{2}} and \\boxed{3}")).toBe("$\\boxed{\\frac{1}{2}}$ and $\\boxed{3}$");
     expect(normalizeMathDelimiters("so $\\boxed{42}$")).toBe("so $\\boxed{42}$");
     expect(normalizeMathDelimiters("broken \\boxed{42")).toBe("broken \\boxed{42");
+  });
+});
+
+describe("Markdown rendering of reasoning text", () => {
+  it("keeps * between numbers as multiplication (issue #11: `4*4=16, 16*4=64` became italic 44=16, 164=64)", () => {
+    const h = html("Executor: 4*4=16, 16*4=64, so 64 - 4*2 = 56.");
+    expect(h).not.toContain("<em>");
+    expect(visible(h)).toContain("4*4=16, 16*4=64, so 64 - 4*2 = 56.");
+  });
+  it("keeps real emphasis and bold next to arithmetic", () => {
+    const h = html("**Final Answer** is *probably* 3*5 = 15, and **not** 2*7.");
+    expect(h).toContain("<strong>Final Answer</strong>");
+    expect(h).toContain("<em>probably</em>");
+    expect(h).toContain("<strong>not</strong>");
+    expect(visible(h)).toContain("3*5 = 15");
+    expect(visible(h)).toContain("2*7.");
+  });
+  it("leaves math and code alone", () => {
+    const h = html("Check $a*b = 6$ and `x*y*z` then 2*3*4 = 24.");
+    expect(h).toContain("<code>x*y*z</code>");
+    expect(h).toContain('class="katex"');
+    expect(h).not.toContain("\\*");
+    expect(visible(h)).toContain("2*3*4 = 24.");
+  });
+  it("draws \\boxed with KaTeX's CSS of the same version (the frame collapsed to a bar when rehype-katex's katex 0.16 markup met katex 0.19's CSS)", () => {
+    const h = html("The answer is \\boxed{4}.");
+    const cls = /class="([^"]*fbox[^"]*)"/.exec(h)?.[1];
+    expect(cls).toBeDefined();
+    const require = createRequire(import.meta.url);
+    const css = fs.readFileSync(require.resolve("katex/dist/katex.min.css"), "utf8");
+    // Every class on the frame element that KaTeX's stylesheet knows about must be styled by the imported CSS.
+    for (const c of cls!.split(/\s+/)) expect(css, `.${c} in katex.min.css`).toContain(`.${c}`);
   });
 });

@@ -2,41 +2,16 @@
 /**
  * Markdown + KaTeX for reasoning text. Safe by construction: raw HTML in the source is not rendered (no
  * rehype-raw; `<script>` shows as text) and react-markdown's URL transform drops `javascript:` and other
- * unsafe link targets. `\(…\)` and `\[…\]` are rewritten to `$…$` / `$$…$$` for remark-math.
+ * unsafe link targets. `\(…\)` and `\[…\]` are rewritten to `$…$` / `$$…$$` for remark-math, and `*` between
+ * operands (`4*4=16`) is escaped so it stays multiplication (lib/math/segments.ts).
  */
 import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import "katex/dist/katex.min.css";
+import { normalizeMathDelimiters, prepareReasoningMarkdown } from "@/lib/math/segments";
 
-/** `\boxed{…}` written without math delimiters (common in final answers) becomes `$\boxed{…}$`; text that already uses `$` is left alone. */
-function wrapBareBoxed(src: string): string {
-  if (src.includes("$") || !src.includes("\\boxed{")) return src;
-  let out = "";
-  let i = 0;
-  for (;;) {
-    const at = src.indexOf("\\boxed{", i);
-    if (at === -1) return out + src.slice(i);
-    let depth = 0;
-    let end = -1;
-    for (let j = at + 6; j < src.length; j++) {
-      if (src[j] === "{") depth++;
-      else if (src[j] === "}" && --depth === 0) {
-        end = j;
-        break;
-      }
-    }
-    if (end === -1) return out + src.slice(i);
-    out += `${src.slice(i, at)}$${src.slice(at, end + 1)}$`;
-    i = end + 1;
-  }
-}
-
-export function normalizeMathDelimiters(src: string): string {
-  return wrapBareBoxed(src)
-    .replace(/\\\[([\s\S]+?)\\\]/g, (_m, body: string) => `\n$$\n${body.trim()}\n$$\n`)
-    .replace(/\\\(([\s\S]+?)\\\)/g, (_m, body: string) => `$${body.trim()}$`);
-}
+export { normalizeMathDelimiters };
 
 function safeUrl(url: string): string {
   const out = defaultUrlTransform(url);
@@ -60,7 +35,7 @@ export function Markdown({ text, className }: { text: string; className?: string
           img: ({ alt }) => <span className="text-zinc-500">[image: {alt ?? "no description"}]</span>,
         }}
       >
-        {normalizeMathDelimiters(text)}
+        {prepareReasoningMarkdown(text)}
       </ReactMarkdown>
     </div>
   );
