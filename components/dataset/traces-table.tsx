@@ -12,6 +12,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
+import { MathText } from "@/components/math-text";
 
 type Status = "uncurated" | "pending" | "running" | "kept" | "filtered" | "failed";
 type Sort = "created" | "tokens" | "stages" | "reduction" | "sequential";
@@ -95,7 +96,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     () => [
       col.accessor("question", {
         header: "Question",
-        cell: (c) => <span className="line-clamp-2">{c.getValue()}</span>,
+        cell: (c) => <MathText className="line-clamp-2" text={c.getValue()} max={240} />,
       }),
       col.accessor("reasoningTokens", { header: "Tokens", cell: (c) => (c.getValue() === null ? "—" : nf.format(c.getValue()!)) }),
       col.accessor("curationStatus", {

@@ -5,12 +5,13 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
-import { Markdown } from "../markdown";
+import { Markdown, ReasoningText } from "../markdown";
 import { stageColor } from "./colors";
 import { DagCanvas } from "./dag-view";
 import { StageTimeline } from "./stage-timeline";
 import type { Step } from "@/server/sprint/steps";
 import type { StoredMetrics } from "@/server/curation/curate-trace";
+import { MathText } from "@/components/math-text";
 
 /** Steps as stored by a curation run (the core's Step, serialized as JSON). */
 type StoredStep = Step;
@@ -113,8 +114,8 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
                 >
                   <span className="w-8 shrink-0 text-right text-xs text-zinc-400 tabular-nums">{i + 1}</span>
                   <span className="w-1 shrink-0 rounded" style={{ background: st ? stageColor(st, m!.part === "execution" ? 0.9 : 0.35) : "transparent" }} title={m ? `step ${m.step} (${m.part}), stage ${st}` : "not in any step"} />
-                  {m && <span className="w-8 shrink-0 text-xs text-zinc-500">S{m.step}</span>}
-                  <div className="min-w-0 flex-1">{raw ? <pre className="whitespace-pre-wrap font-mono text-xs">{line.text}</pre> : <Markdown text={line.text} />}</div>
+                  {m && <span className="w-12 shrink-0 whitespace-nowrap text-xs text-zinc-500" title={`${m.part} of step ${m.step}`}>Step {m.step}</span>}
+                  <div className="min-w-0 flex-1">{raw ? <pre className="whitespace-pre-wrap font-mono text-xs">{line.text}</pre> : <ReasoningText text={line.text} />}</div>
                 </li>
               );
             })}
@@ -141,11 +142,12 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
                     {steps.filter((s) => (stageOf[s.id] ?? 1) === st).map((s) => (
                       <div key={s.id} className={`mt-1 rounded p-2 text-sm ${hover === s.id ? "bg-brand-50" : ""}`} onMouseEnter={() => setHover(s.id)} onMouseLeave={() => setHover(null)}>
                         <div className="text-xs text-zinc-500">
-                          Step {s.id}{s.execution ? "" : " · plan-only"}{dag[s.id]?.length ? ` · after ${dag[s.id]!.join(", ")}` : ""}
+                          Step {s.id}{s.execution ? "" : " · plan-only"}{dag[s.id]?.length ? ` · after ${dag[s.id]!.map((d) => `step ${d}`).join(", ")}` : ""}
+                          {s.description && <> · <MathText text={s.description} max={160} /></>}
                         </div>
-                        {s.plan && <div className="text-zinc-700"><Markdown text={s.plan} /></div>}
-                        {s.prompt && s.execution && <div className="mt-1 rounded bg-zinc-50 px-2 py-1 text-xs"><strong>prompt:</strong> {s.prompt}</div>}
-                        {s.execution && <details className="mt-1 text-xs"><summary className="cursor-pointer text-zinc-500">execution</summary><Markdown text={s.execution} /></details>}
+                        {s.plan && <div className="text-zinc-700"><ReasoningText text={s.plan} /></div>}
+                        {s.prompt && s.execution && <div className="mt-1 rounded bg-zinc-50 px-2 py-1 text-xs"><strong>prompt:</strong> <MathText text={s.prompt} /></div>}
+                        {s.execution && <details className="mt-1 text-xs"><summary className="cursor-pointer text-zinc-500">execution</summary><ReasoningText text={s.execution} /></details>}
                       </div>
                     ))}
                   </div>

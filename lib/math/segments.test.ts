@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { escapeArithmeticStars, splitSegments, truncateMathText } from "./segments";
+import { chunkForRender, escapeArithmeticStars, splitSegments, truncateMathText } from "./segments";
 
 describe("escapeArithmeticStars", () => {
   it("escapes * between operands in realistic executor text", () => {
@@ -84,6 +84,28 @@ describe("truncateMathText", () => {
       fc.property(fc.string({ unit: fc.constantFrom("$", "x", " ", "\\", "{", "}", "a") }), fc.integer({ min: 1, max: 30 }), (s, max) => {
         const r = truncateMathText(s, max);
         for (const seg of r.segments) if (seg.kind === "math") expect(seg.text.startsWith("$") && seg.text.endsWith("$")).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("chunkForRender", () => {
+  it("joins back to the text and never cuts math", () => {
+    const unit = "Executor checks 4*4=16 and $\\frac{16}{4} = 4$, then re-checks: wait, 16*4=64. ";
+    const src = unit.repeat(2000);
+    const chunks = chunkForRender(src, 1000);
+    expect(chunks.join("")).toBe(src);
+    expect(chunks.length).toBeGreaterThan(100);
+    for (const c of chunks) {
+      expect(c.length).toBeLessThanOrEqual(1000);
+      expect(((c.match(/\$/g) ?? []).length) % 2).toBe(0);
+    }
+  });
+  it("handles text without whitespace and random input", () => {
+    expect(chunkForRender("x".repeat(50), 10).join("")).toBe("x".repeat(50));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("$", "x", " ", "\n", "`", ".", "\\") }), fc.integer({ min: 1, max: 20 }), (s, n) => {
+        expect(chunkForRender(s, n).join("")).toBe(s);
       }),
     );
   });

@@ -262,3 +262,53 @@ export function truncateMathText(src: string, max: number): { segments: Segment[
 function mathWidth(tex: string): number {
   return Math.max(1, tex.replace(/^\$+|\$+$/g, "").replace(/\\[a-zA-Z]+/g, "x").replace(/[{}^_\s]/g, "").length);
 }
+
+/**
+ * Cut a very long text into pieces of about `size` characters for progressive rendering, only at whitespace
+ * outside math and code (a math span or code span is never split; one longer than `size` is a piece of its own).
+ * Joining the pieces gives the text back exactly.
+ */
+export function chunkForRender(src: string, size: number): string[] {
+  if (src.length <= size) return [src];
+  const out: string[] = [];
+  let cur = "";
+  const push = () => {
+    if (cur) out.push(cur);
+    cur = "";
+  };
+  for (const s of splitSegments(src)) {
+    if (s.kind !== "text") {
+      if (cur.length + s.text.length > size && cur.length > 0) push();
+      cur += s.text;
+      continue;
+    }
+    let t = s.text;
+    while (cur.length + t.length > size) {
+      const room = size - cur.length;
+      // Prefer a sentence end, then any whitespace, within the room left.
+      let cut = -1;
+      const window = t.slice(0, Math.max(0, room));
+      const sentence = Math.max(window.lastIndexOf(". "), window.lastIndexOf("\n"));
+      if (sentence > room / 2) cut = sentence + 1;
+      else {
+        const ws = window.search(/\s\S*$/);
+        if (ws > 0) cut = ws + 1;
+      }
+      if (cut <= 0) {
+        if (cur) {
+          push();
+          continue;
+        }
+        // No whitespace at all within `size`: cut at the next whitespace (or the end).
+        const next = t.slice(size).search(/\s/);
+        cut = next === -1 ? t.length : size + next + 1;
+      }
+      cur += t.slice(0, cut);
+      t = t.slice(cut);
+      push();
+    }
+    cur += t;
+  }
+  push();
+  return out;
+}
