@@ -209,8 +209,26 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
             );
           })}
         </div>
-        {!query.isLoading && rows.length === 0 && <p className="p-6 text-center text-sm text-zinc-500">No traces match.</p>}
+        {!query.isLoading && rows.length === 0 && <EmptyTraces filtered={Boolean(status || debounced || minStages || minReduction || maxTokens)} importHref={ws.can("curator") ? `/w/${ws.slug}/studio/${datasetId}/import` : null} />}
       </div>
     </section>
+  );
+}
+
+/** An empty dataset asks for an import (with the link, for curators); an empty filter result says so. */
+function EmptyTraces({ filtered, importHref }: { filtered: boolean; importHref: string | null }) {
+  if (filtered) return <p className="p-6 text-center text-sm text-zinc-500">No traces match these filters.</p>;
+  return (
+    <div className="p-6 text-center text-sm text-zinc-500" data-testid="traces-empty">
+      <p className="font-medium text-zinc-700">No traces in this dataset yet.</p>
+      {importHref ? (
+        <p className="mt-1">
+          Import traces (JSONL: OpenThoughts, s1K, R1 output or plain question/reasoning rows) to start curating:{" "}
+          <Link className="text-brand-700 underline" href={importHref}>open the importer</Link>.
+        </p>
+      ) : (
+        <p className="mt-1">A curator imports traces; they will show here.</p>
+      )}
+    </div>
   );
 }
