@@ -147,6 +147,23 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
       searchRef.current?.focus();
     }
   };
+  // j/k, Enter and / work from anywhere on the page, without clicking into the table first.
+  const onKeyRef = useRef(onKey);
+  useEffect(() => {
+    onKeyRef.current = onKey;
+  });
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.metaKey || e.ctrlKey || e.altKey || document.querySelector("dialog[open]")) return;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+      // Enter on another focused control (a button, a link elsewhere) belongs to that control.
+      if (e.key === "Enter" && t && t !== document.body && !parentRef.current?.contains(t)) return;
+      onKeyRef.current(e as unknown as React.KeyboardEvent);
+    };
+    window.addEventListener("keydown", h);
+    return () => window.removeEventListener("keydown", h);
+  }, []);
   const sortBy = (s: Sort) => {
     if (sort === s) setDir((d) => (d === "asc" ? "desc" : "asc"));
     else {
@@ -186,7 +203,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
           );
         })}
       </div>
-      <div ref={parentRef} tabIndex={0} onKeyDown={onKey} className="h-[560px] overflow-auto outline-none" aria-label="Traces (j/k to move, Enter to open)" role="grid">
+      <div ref={parentRef} tabIndex={0} className="h-[560px] overflow-auto outline-none" aria-label="Traces (j/k to move, Enter to open)" role="grid">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {items.map((vi) => {
             const row = table.getRowModel().rows[vi.index];

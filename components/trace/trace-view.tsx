@@ -51,7 +51,8 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
       const base = `/w/${ws.slug}/studio/${datasetId}/traces/`;
       if ((e.key === "j" || e.key === "ArrowRight") && t?.nextId) router.push(base + t.nextId);
       if ((e.key === "k" || e.key === "ArrowLeft") && t?.prevId) router.push(base + t.prevId);
-      if (e.key === "r") setRaw((v) => !v);
+      // "v" (view source): `r` means reject on review pages, and one key means one thing across pages.
+      if (e.key === "v" && !e.metaKey && !e.ctrlKey && !e.altKey) setRaw((v) => !v);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -99,7 +100,7 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
         <section className="card min-w-0 p-4">
           <div className="mb-2 flex items-center justify-between">
             <h2 className="text-sm font-semibold">Original chain of thought <span className="font-normal text-zinc-500">({t.lines.length} lines)</span></h2>
-            <button className="btn-secondary text-xs" onClick={() => setRaw((v) => !v)} aria-pressed={raw}>{raw ? "Rendered" : "Raw"} (r)</button>
+            <button className="btn-secondary text-xs" onClick={() => setRaw((v) => !v)} aria-pressed={raw}>{raw ? "Rendered" : "Raw"} (v)</button>
           </div>
           <ol className="space-y-0.5 text-sm" data-testid="original-lines">
             {t.lines.map((line, i) => {
