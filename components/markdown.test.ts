@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { createElement } from "react";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { Markdown, normalizeMathDelimiters } from "./markdown";
+import { Markdown, ReasoningText, normalizeMathDelimiters } from "./markdown";
 
 const html = (text: string) => renderToStaticMarkup(createElement(Markdown, { text }));
 /** Visible text of rendered HTML (KaTeX's MathML annotation removed). */
@@ -51,5 +51,29 @@ describe("Markdown rendering of reasoning text", () => {
     const css = fs.readFileSync(require.resolve("katex/dist/katex.min.css"), "utf8");
     // Every class on the frame element that KaTeX's stylesheet knows about must be styled by the imported CSS.
     for (const c of cls!.split(/\s+/)) expect(css, `.${c} in katex.min.css`).toContain(`.${c}`);
+  });
+});
+
+describe("ReasoningText (long text stays cheap)", () => {
+  const rt = (text: string) => renderToStaticMarkup(createElement(ReasoningText, { text }));
+  it("renders short text as Markdown", () => {
+    expect(rt("a **b** 4*4")).toContain("<strong>b</strong>");
+  });
+  it("renders a long text in pieces, only the first few at once", () => {
+    const text = "Executor: 4*4=16 and $x^2$ here. ".repeat(1000); // 34k characters
+    const h = rt(text);
+    expect(h).toContain('data-mode="progressive"');
+    expect(h).toContain('data-complete="false"');
+    const katexCount = (h.match(/class="katex"/g) ?? []).length;
+    expect(katexCount).toBeGreaterThan(0);
+    expect(katexCount).toBeLessThan(1000);
+    expect(h).not.toContain("<em>");
+  });
+  it("shows a 1 MB line as plain text with a button to render it", () => {
+    const text = "16*4=64, then $\\sqrt{4}$, ".repeat(40_000);
+    const h = rt(text);
+    expect(h).toContain('data-mode="plain"');
+    expect(h).toContain("Render Markdown and math");
+    expect(h).not.toContain('class="katex"');
   });
 });

@@ -11,7 +11,7 @@
  * read it.
  */
 import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
-import { Markdown } from "@/components/markdown";
+import { Markdown, ReasoningText } from "@/components/markdown";
 import { stageColor } from "@/components/trace/colors";
 import { criticalPath, isRunning, tokenLayout, type TimelineLane, type TimelineModel, type TimelineRound } from "@/server/inference/sprint/timeline";
 import { MathText } from "@/components/math-text";
@@ -336,7 +336,7 @@ export function LaneDetail({ lane, onClose }: { lane: TimelineLane; onClose: () 
             <Markdown text={lane.prompt} />
           </div>
         )}
-        {lane.text ? <Markdown text={lane.text} /> : <p className="text-zinc-400">(no text yet)</p>}
+        {lane.text ? <ReasoningText text={lane.text} /> : <p className="text-zinc-400">(no text yet)</p>}
         {lane.notes.length > 0 && (
           <ul className="list-disc pl-5 text-xs text-zinc-500">
             {lane.notes.map((n, i) => (

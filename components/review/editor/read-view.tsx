@@ -5,7 +5,7 @@
  * column), each step, edge and stage with a small comment affordance and open-comment badge.
  */
 import { memo, useMemo, useState } from "react";
-import { Markdown } from "@/components/markdown";
+import { ReasoningText } from "@/components/markdown";
 import { stageColor } from "@/components/trace/colors";
 import { StageTimeline, type TimelineRound } from "@/components/trace/stage-timeline";
 import { draftStages, parseStoredStages, type TrajectoryDraft } from "@/server/sprint/editing";
@@ -91,7 +91,7 @@ const ReadStepCard = memo(function ReadStepCard({
       </div>
       {step.plan && (
         <div className="text-zinc-700">
-          <Markdown text={step.plan} />
+          <ReasoningText text={step.plan} />
         </div>
       )}
       {step.prompt && !planOnly && (
@@ -102,7 +102,7 @@ const ReadStepCard = memo(function ReadStepCard({
       {!planOnly && step.execution && (
         <details className="mt-1 text-xs">
           <summary className="cursor-pointer text-zinc-500">execution</summary>
-          <Markdown text={step.execution} />
+          <ReasoningText text={step.execution} />
         </details>
       )}
     </div>
