@@ -119,6 +119,7 @@ test("math renders true: \\boxed is a box, 4*4 is kept, inline math in the trace
   await page.goto("/w/demo/review");
   await page.getByRole("link", { name }).click();
   await page.getByRole("button", { name: "All items" }).click();
+  await page.getByLabel("Status filter").selectOption("unassigned");
   const qrow = page.getByTestId("queue-row").first();
   await expect(qrow.locator(".katex .mfrac")).toHaveCount(1);
   await expect(qrow).not.toContainText("\\frac");
@@ -179,62 +180,6 @@ test("review keyboard flow: j/k without clicking, Enter opens, approve moves to 
   await expect(page.getByTestId("review-layout")).toHaveAttribute("data-side", "collapsed");
   await page.keyboard.press("s");
   await expect(page.getByTestId("review-layout")).toHaveAttribute("data-side", "open");
-});
-
-test("a 1 MB single-line reasoning keeps the trace page interactive", async ({ page }) => {
-  test.setTimeout(420_000);
-  await signIn(page);
-  const datasetUrl = await newDataset(page, `Long line ${run}`);
-  const unit = [...countdownDataset(99, 1)][0]!.reasoning.replace(/\n+/g, " ").replace(/ × /g, "*") + " Check: 4*4=16, 16*4=64. Also $\\frac{a}{b} \\cdot 2$ holds. ";
-  let reasoning = "";
-  while (reasoning.length + unit.length < 990_000) reasoning += unit;
-  // And a 1 MB line with no sentence end at all (one giant "line" even after sentence splitting).
-  let runOn = "";
-  for (let i = 1; runOn.length < 990_000; i++) runOn += `${i}*4=${i * 4}, then $\\sqrt{${i * i}} = ${i}$, `;
-  await importLines(page, datasetUrl, [
-    JSON.stringify({ question: "A trace whose reasoning is one 1 MB line", reasoning, answer: "16" }),
-    JSON.stringify({ question: "A run-on 1 MB line", reasoning: runOn.slice(0, 990_000), answer: "16" }),
-  ]);
-  await page.goto(datasetUrl);
-  await page.getByTestId("trace-row").first().click();
-
-  // ~28k sentences render in batches: the first ones show at once and the page's controls respond meanwhile.
-  const lines = page.getByTestId("original-lines");
-  await expect(lines.locator("li").first()).toBeVisible({ timeout: 60_000 });
-  const raw = page.getByRole("button", { name: /Raw \(v\)/ });
-  await raw.click();
-  await expect(page.getByRole("button", { name: /Rendered \(v\)/ })).toHaveAttribute("aria-pressed", "true");
-  await page.getByRole("button", { name: /Rendered \(v\)/ }).click();
-  await expect(raw).toHaveAttribute("aria-pressed", "false");
-  await page.keyboard.press("Control+k");
-  await expect(page.getByTestId("command-palette")).toBeVisible();
-  await page.keyboard.press("Escape");
-  await expect(page.getByTestId("command-palette")).toBeHidden();
-
-  // Every line arrives; math is rendered and `*` stays multiplication.
-  await expect(lines).toHaveAttribute("data-complete", "true", { timeout: 150_000 });
-  expect(await lines.locator("li").count()).toBeGreaterThan(20_000);
-  const check = lines.locator("li", { hasText: "Check: 4*4=16, 16*4=64." }).first();
-  await expect(check).toBeVisible();
-  expect(await check.locator("em").count()).toBe(0);
-  await expect(lines.locator("li", { hasText: "holds." }).first().locator(".katex .mfrac")).toHaveCount(1);
-
-  // The run-on line shows as plain text first, then renders progressively on request; the page responds meanwhile.
-  await page.goto(datasetUrl);
-  await page.getByTestId("trace-row").nth(1).click();
-  const long = page.getByTestId("long-text");
-  await expect(long).toHaveAttribute("data-mode", "plain", { timeout: 60_000 });
-  await page.getByRole("button", { name: /Raw \(v\)/ }).click();
-  await expect(page.getByRole("button", { name: /Rendered \(v\)/ })).toHaveAttribute("aria-pressed", "true");
-  await page.getByRole("button", { name: /Rendered \(v\)/ }).click();
-  await long.getByRole("button", { name: "Render Markdown and math" }).click();
-  await expect(long).toHaveAttribute("data-mode", "progressive");
-  await page.keyboard.press("Control+k");
-  await expect(page.getByTestId("command-palette")).toBeVisible();
-  await page.keyboard.press("Escape");
-  await expect(long).toHaveAttribute("data-complete", "true", { timeout: 150_000 });
-  await expect(long).toContainText("3*4=12, then");
-  expect(await long.locator("em").count()).toBe(0);
 });
 
 test("settings: section navigation with deep links; the base URL starts empty with a placeholder", async ({ page }) => {
