@@ -77,3 +77,21 @@ describe("ReasoningText (long text stays cheap)", () => {
     expect(h).not.toContain('class="katex"');
   });
 });
+
+describe("plain-text fast path", () => {
+  it("gives exactly react-markdown's output for lines without markup", async () => {
+    const { isPlainText } = await import("./markdown");
+    const lines = ["Okay, so I need to make 44 using the numbers 64, 41, 74, and 7.", "That gives 41 - 7 = 34.", "  Now 74 - 34 = 40.  ", "Wait, (2 + 3) = 5? Yes: 5."];
+    for (const l of lines) {
+      expect(isPlainText(l)).toBe(true);
+      const fast = html(l);
+      // The same text through the full pipeline (a trailing markup char forces it, then is removed from both).
+      const full = html(`${l} \\!`).replace(/\s*!<\/p>/, "</p>");
+      expect(fast).toBe(full.replace(/ <\/p>/, "</p>"));
+    }
+  });
+  it("sends anything with markup, math or a block start through the full pipeline", async () => {
+    const { isPlainText } = await import("./markdown");
+    for (const l of ["4*4", "$x$", "a_b", "# h", "- item", "1. first", "> quote", "    code", "a & b", "x < y", "[link](u)", "a\nb", ""]) expect(isPlainText(l), l).toBe(false);
+  });
+});

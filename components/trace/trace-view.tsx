@@ -20,12 +20,13 @@ type TraceMetrics = Partial<StoredMetrics> & { lineCount?: number };
 
 const nf = new Intl.NumberFormat("en");
 const LINES_FIRST = 150;
-const LINES_PER_TICK = 150;
+/** Each batch is half the lines shown so far (150 to 2,000): ~20 commits for 28k lines, each interruptible. */
+const nextBatch = (n: number) => n + Math.min(2_000, Math.max(150, Math.floor(n / 2)));
 
 /** One line of the original chain of thought (memoized: hovering a step re-renders only the lines it changes). */
 const LineItem = memo(function LineItem({ n, text, step, part, stage, hovered, raw, onHover }: { n: number; text: string; step: number | null; part: "plan" | "execution" | "comment" | null; stage: number | null; hovered: boolean; raw: boolean; onHover: (s: number | null) => void }) {
   return (
-    <li className={`flex gap-2 rounded px-1 ${hovered ? "bg-brand-50" : ""}`} onMouseEnter={() => step !== null && onHover(step)} onMouseLeave={() => onHover(null)}>
+    <li className={`flex gap-2 rounded px-1 [contain-intrinsic-size:auto_1.5rem] [content-visibility:auto] ${hovered ? "bg-brand-50" : ""}`} onMouseEnter={() => step !== null && onHover(step)} onMouseLeave={() => onHover(null)}>
       <span className="w-8 shrink-0 text-right text-xs text-zinc-400 tabular-nums">{n}</span>
       <span className="w-1 shrink-0 rounded" style={{ background: stage ? stageColor(stage, part === "execution" ? 0.9 : 0.35) : "transparent" }} title={step !== null ? `step ${step} (${part}), stage ${stage}` : "not in any step"} />
       {step !== null && <span className="w-12 shrink-0 whitespace-nowrap text-xs text-zinc-500" title={`${part} of step ${step}`}>Step {step}</span>}
@@ -59,8 +60,8 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
     return m;
   }, [steps]);
 
-  // Long traces (a 1 MB reasoning is ~28k sentences) render their lines in batches, in transitions, so the
-  // page answers clicks and keys from the first batch on.
+  // Long traces (a 1 MB reasoning is ~28k sentences) render their lines in growing batches, in transitions, so
+  // the page answers clicks and keys from the first batch on; off-screen lines skip layout (content-visibility).
   const lineCount = t?.lines.length ?? 0;
   // The lines follow raw/hover in the background: the button and the DAG answer at once even with 28k lines.
   const linesRaw = useDeferredValue(raw);
@@ -70,7 +71,7 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
   const shownLines = progress.traceId === traceId ? progress.n : LINES_FIRST;
   useEffect(() => {
     if (shownLines >= lineCount) return;
-    const id = setTimeout(() => startTransition(() => setProgress((p) => ({ ...p, n: p.n + LINES_PER_TICK }))), 0);
+    const id = setTimeout(() => startTransition(() => setProgress((p) => ({ ...p, n: nextBatch(p.n) }))), 0);
     return () => clearTimeout(id);
   }, [shownLines, lineCount]);
 
