@@ -78,11 +78,13 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      // Ctrl/⌘+K is the command palette, not "previous trace".
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
       const base = `/w/${ws.slug}/studio/${datasetId}/traces/`;
       if ((e.key === "j" || e.key === "ArrowRight") && t?.nextId) router.push(base + t.nextId);
       if ((e.key === "k" || e.key === "ArrowLeft") && t?.prevId) router.push(base + t.prevId);
       // "v" (view source): `r` means reject on review pages, and one key means one thing across pages.
-      if (e.key === "v" && !e.metaKey && !e.ctrlKey && !e.altKey) setRaw((v) => !v);
+      if (e.key === "v") setRaw((v) => !v);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
