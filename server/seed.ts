@@ -3,6 +3,7 @@
  * generated Countdown traces (licence-clean: produced by server/sprint/countdown, not copied from anywhere),
  * so a newcomer can click through at once. Idempotent: does nothing once any user exists.
  */
+import { recordAudit } from "./audit";
 import type { Prisma, PrismaClient } from "./db/client";
 import { hashPassword } from "./auth/password";
 import { contentHash } from "./curation/import/run";
@@ -24,7 +25,7 @@ async function curateSeedDataset(db: PrismaClient, datasetId: string, userId: st
   const { curateTrace, outcomeRowData } = await import("./curation/curate-trace");
   const { heuristicBackend } = await import("./curation/heuristic");
   const { loadQwenTokenizer } = await import("./sprint/tokenizer");
-  const { countReasoning } = await import("./jobs/handlers/recount-tokens");
+  const { countReasoning } = await import("./curation/jobs/recount-tokens");
   const tokenizer = await loadQwenTokenizer();
   const config = pipelineConfigSchema.parse({ backend: "heuristic", tokenizer: "qwen" });
   const traces = await db.trace.findMany({ where: { datasetId }, orderBy: { id: "asc" } });
@@ -82,6 +83,6 @@ export async function seedDemo(db: PrismaClient, opts: { password?: string } = {
     })),
   });
   await curateSeedDataset(db, dataset.id, user.id);
-  await db.auditEvent.create({ data: { workspaceId: ws.id, actorId: user.id, action: "seed.demo", targetType: "workspace", targetId: ws.id } });
+  await recordAudit(db, { userId: user.id, workspaceId: ws.id }, "seed.demo", { type: "workspace", id: ws.id });
   return { created: true, email: DEMO_EMAIL, password, workspaceSlug: ws.slug };
 }

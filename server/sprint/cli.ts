@@ -1,9 +1,9 @@
 /**
- * `npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--json] [--verbose]`
+ * `npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--format auto|sprint|sequential] [--json] [--verbose]`
  *
  * The I/O shell around cli-stats.ts (which holds every testable piece): walks the given files and
  * directories, reads trajectories, prints per-trajectory and mean metrics and parse failures, and
- * exits with 1 if any trajectory failed to parse (2 on a usage error). See `--help`.
+ * exits with 1 if any trajectory failed to parse or lost content (2 on a usage error). See `--help`.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -69,7 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Rows in file order, failures included.
     const rows = [
       ...errors.map((e) => ({ at: e.line, s: sourceErrorStats(e) })),
-      ...docs.map((d) => ({ at: d.row ?? 0, s: analyzeDocument(d, tokenizer) })),
+      ...docs.map((d) => ({ at: d.row ?? 0, s: analyzeDocument(d, tokenizer, args.format) })),
     ].sort((a, b) => a.at - b.at);
     stats.push(...rows.map((r) => r.s));
   }

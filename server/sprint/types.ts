@@ -1,6 +1,6 @@
 /**
  * Shared types of the SPRINT core (server/sprint). Pure data, no I/O.
- * The method is specified in ../shared/notes/sprint-method.md.
+ * The method is specified in docs/sprint-method.md.
  */
 
 /** A position in source text. Lines and columns count from 1. */
@@ -17,6 +17,8 @@ export interface Diagnostic extends SourcePosition {
   /** Stable machine code, e.g. "unclosed-tag", "renumbered-prompt". */
   code: string;
   message: string;
+  /** Input text this diagnostic leaves out of the trajectory (its tokens are not counted). */
+  dropsContent?: boolean;
 }
 
 /** Reference to an execution, e.g. {round: 1, index: 2} ↔ "execution_1.2". */

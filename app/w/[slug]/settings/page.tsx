@@ -5,6 +5,7 @@ import { AccountPanel } from "@/components/account-panel";
 import { TemplatesPanel } from "@/components/templates-panel";
 import { ShareLinksPanel } from "@/components/playground/share-links-panel";
 import { SettingsNav } from "@/components/settings-nav";
+import { signOutAction } from "@/app/(auth)/actions";
 
 export const metadata = { title: "Settings" };
 
@@ -21,7 +22,7 @@ export default function SettingsPage() {
           <div id="endpoints" className="scroll-mt-4"><EndpointsPanel /></div>
           <div id="prompts" className="scroll-mt-4"><TemplatesPanel /></div>
           <div id="share-links" className="scroll-mt-4"><ShareLinksPanel /></div>
-          <div id="account" className="scroll-mt-4"><AccountPanel /></div>
+          <div id="account" className="scroll-mt-4"><AccountPanel signOut={signOutAction} /></div>
         </div>
       </div>
     </>
