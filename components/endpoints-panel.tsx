@@ -90,7 +90,7 @@ export function EndpointsPanel() {
     await qc.cancelQueries({ queryKey: trpc.endpoints.list.queryKey() });
     await qc.invalidateQueries({ queryKey: trpc.endpoints.list.queryKey() });
   };
-  const [form, setForm] = useState({ name: "", baseUrl: "http://localhost:8000/v1", model: "", apiKey: "", kind: "openai-completions" as "openai-completions" | "openai-chat" });
+  const [form, setForm] = useState({ name: "", baseUrl: "", model: "", apiKey: "", kind: "openai-completions" as "openai-completions" | "openai-chat" });
   const create = useMutation(trpc.endpoints.create.mutationOptions({ onSuccess: () => { setForm({ ...form, name: "", model: "", apiKey: "" }); void refresh(); } }));
   const remove = useMutation(trpc.endpoints.remove.mutationOptions({ onSuccess: refresh }));
   const test = useMutation(trpc.endpoints.test.mutationOptions());
@@ -144,7 +144,7 @@ export function EndpointsPanel() {
           }}
         >
           <input aria-label="Endpoint name" className="input" placeholder="name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          <input aria-label="Base URL" className="input md:col-span-2" placeholder="http://localhost:8000/v1" required value={form.baseUrl} onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
+          <input aria-label="Base URL" className="input md:col-span-2" placeholder="Base URL, e.g. http://localhost:8000/v1" required value={form.baseUrl} onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
           <input aria-label="Model" className="input" placeholder="model" required value={form.model} onChange={(e) => setForm({ ...form, model: e.target.value })} />
           <input aria-label="API key" className="input" type="password" autoComplete="off" placeholder="API key (optional)" value={form.apiKey} onChange={(e) => setForm({ ...form, apiKey: e.target.value })} />
           <label className="flex items-center gap-2 text-sm md:col-span-5">

@@ -96,6 +96,10 @@ test("team review: assign with overlap, comment, edit with live metrics, conflic
   await expect(pa.getByTestId("comment-thread")).toContainText(`mentions: ${B.name}`);
   await pa.locator("body").click({ position: { x: 5, y: 5 } });
   await pa.keyboard.press("a");
+  // Approving moves on to the next item of the queue; the decision stays on the first.
+  await expect(pa.getByTestId("review-flash")).toContainText("Approved");
+  await expect(pa).not.toHaveURL((u) => u.toString().split("?")[0] === itemUrl);
+  await pa.goto(`${itemUrl}?queue=mine`);
   await expect(pa.getByTestId("my-decision")).toHaveText("approved");
 
   // Reviewer B opens the same item twice (two tabs), both in edit mode on version 1.

@@ -12,6 +12,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
+import { MathText } from "@/components/math-text";
 
 type Status = "uncurated" | "pending" | "running" | "kept" | "filtered" | "failed";
 type Sort = "created" | "tokens" | "stages" | "reduction" | "sequential";
@@ -95,7 +96,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     () => [
       col.accessor("question", {
         header: "Question",
-        cell: (c) => <span className="line-clamp-2">{c.getValue()}</span>,
+        cell: (c) => <MathText className="line-clamp-2" text={c.getValue()} max={240} />,
       }),
       col.accessor("reasoningTokens", { header: "Tokens", cell: (c) => (c.getValue() === null ? "—" : nf.format(c.getValue()!)) }),
       col.accessor("curationStatus", {
@@ -146,6 +147,23 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
       searchRef.current?.focus();
     }
   };
+  // j/k, Enter and / work from anywhere on the page, without clicking into the table first.
+  const onKeyRef = useRef(onKey);
+  useEffect(() => {
+    onKeyRef.current = onKey;
+  });
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.metaKey || e.ctrlKey || e.altKey || document.querySelector("dialog[open]")) return;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+      // Enter on another focused control (a button, a link elsewhere) belongs to that control.
+      if (e.key === "Enter" && t && t !== document.body && !parentRef.current?.contains(t)) return;
+      onKeyRef.current(e as unknown as React.KeyboardEvent);
+    };
+    window.addEventListener("keydown", h);
+    return () => window.removeEventListener("keydown", h);
+  }, []);
   const sortBy = (s: Sort) => {
     if (sort === s) setDir((d) => (d === "asc" ? "desc" : "asc"));
     else {
@@ -185,7 +203,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
           );
         })}
       </div>
-      <div ref={parentRef} tabIndex={0} onKeyDown={onKey} className="h-[560px] overflow-auto outline-none" aria-label="Traces (j/k to move, Enter to open)" role="grid">
+      <div ref={parentRef} tabIndex={0} className="h-[560px] overflow-auto outline-none" aria-label="Traces (j/k to move, Enter to open)" role="grid">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {items.map((vi) => {
             const row = table.getRowModel().rows[vi.index];
@@ -208,8 +226,26 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
             );
           })}
         </div>
-        {!query.isLoading && rows.length === 0 && <p className="p-6 text-center text-sm text-zinc-500">No traces match.</p>}
+        {!query.isLoading && rows.length === 0 && <EmptyTraces filtered={Boolean(status || debounced || minStages || minReduction || maxTokens)} importHref={ws.can("curator") ? `/w/${ws.slug}/studio/${datasetId}/import` : null} />}
       </div>
     </section>
+  );
+}
+
+/** An empty dataset asks for an import (with the link, for curators); an empty filter result says so. */
+function EmptyTraces({ filtered, importHref }: { filtered: boolean; importHref: string | null }) {
+  if (filtered) return <p className="p-6 text-center text-sm text-zinc-500">No traces match these filters.</p>;
+  return (
+    <div className="p-6 text-center text-sm text-zinc-500" data-testid="traces-empty">
+      <p className="font-medium text-zinc-700">No traces in this dataset yet.</p>
+      {importHref ? (
+        <p className="mt-1">
+          Import traces (JSONL: OpenThoughts, s1K, R1 output or plain question/reasoning rows) to start curating:{" "}
+          <Link className="text-brand-700 underline" href={importHref}>open the importer</Link>.
+        </p>
+      ) : (
+        <p className="mt-1">A curator imports traces; they will show here.</p>
+      )}
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "@/components/workspace-context";
 import { fmtMs, fmtTokens } from "./timeline";
 import { RunStatusBadge } from "./run-report";
+import { MathText } from "@/components/math-text";
 
 const PAGE = 25;
 
@@ -71,7 +72,7 @@ export function RunHistory() {
             <li key={r.id} data-testid={`run-row-${r.id}`}>
               <Link href={`/w/${ws.slug}/playground/${r.id}`} className="flex items-center gap-3 px-4 py-2 hover:bg-zinc-50">
                 <RunStatusBadge status={r.status} />
-                <span className="min-w-0 flex-1 truncate">{r.question}</span>
+                <MathText className="min-w-0 flex-1 truncate" text={r.question} max={140} />
                 <span className="shrink-0 text-xs text-zinc-500">
                   {r.schedule ?? r.mode}
                   {r.baselineRunId ? " · vs sequential" : ""}

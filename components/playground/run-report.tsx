@@ -5,7 +5,7 @@
  * Pure props (no tRPC, no workspace), so the share page can render it without a session.
  */
 import { memo, useMemo, useState, type ReactNode } from "react";
-import { Markdown } from "@/components/markdown";
+import { Markdown, ReasoningText } from "@/components/markdown";
 import type { TimelineModel } from "@/server/inference/orchestrator/timeline";
 import { isRunning, timelineTotals, tokenLayout } from "@/server/inference/orchestrator/timeline";
 import { BaselineLane, FinalAnswerBox, Timeline, fmtMs, fmtTokens, timelineDomain, useLiveNow, type Axis } from "./timeline";
@@ -323,7 +323,7 @@ export function RunReport({ run, model, baseline, timelineActions }: { run: RunI
         {model.sequential?.text && (
           <details className="card p-4 text-sm">
             <summary className="cursor-pointer font-medium">Output</summary>
-            <Markdown text={model.sequential.text} />
+            <ReasoningText text={model.sequential.text} />
           </details>
         )}
       </div>

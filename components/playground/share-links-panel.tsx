@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "@/components/workspace-context";
+import { MathText } from "@/components/math-text";
 
 export function ShareLinksPanel() {
   const ws = useWorkspace();
@@ -33,7 +34,7 @@ export function ShareLinksPanel() {
             <li key={l.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2" data-testid={`share-link-${l.id}`} data-revoked={l.revokedAt ? "true" : "false"}>
               <span className="min-w-0 flex-1">
                 <Link href={`/w/${ws.slug}/playground/${l.runId}`} className="block truncate hover:underline">
-                  {l.question}
+                  <MathText text={l.question} max={120} />
                 </Link>
                 <span className="text-xs text-zinc-500">
                   shared {new Date(l.createdAt).toLocaleString()}

@@ -11,9 +11,10 @@
  * read it.
  */
 import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
-import { Markdown } from "@/components/markdown";
+import { Markdown, ReasoningText } from "@/components/markdown";
 import { stageColor } from "@/components/trace/colors";
 import { criticalPath, isRunning, tokenLayout, type TimelineLane, type TimelineModel, type TimelineRound } from "@/server/inference/orchestrator/timeline";
+import { MathText } from "@/components/math-text";
 
 export type Axis = "wall" | "tokens";
 
@@ -100,9 +101,11 @@ interface LaneRowProps {
   end: number;
   critical: boolean;
   planner?: boolean;
+  /** Shown instead of the lane's own label (the final-answer call is "answer", not "plan 3"). */
+  label?: string;
 }
 
-const LaneRow = memo(function LaneRow({ lane, start, end, critical, planner }: LaneRowProps) {
+const LaneRow = memo(function LaneRow({ lane, start, end, critical, planner, label }: LaneRowProps) {
   const barStyle: CSSProperties = {
     left: `calc(var(--k) * ${start})`,
     width: `max(3px, calc(var(--k) * ${Math.max(0, end - start)}))`,
@@ -110,15 +113,15 @@ const LaneRow = memo(function LaneRow({ lane, start, end, critical, planner }: L
   };
   return (
     <div className={`flex items-center ${planner ? "h-4" : "h-3"}`}>
-      <div className="w-20 shrink-0 truncate pr-2 text-right font-mono text-[10px] text-zinc-500">{laneLabel(lane)}</div>
-      <div className="relative h-full flex-1">
+      <div className="w-20 shrink-0 truncate pr-2 text-right font-mono text-[10px] text-zinc-500">{label ?? laneLabel(lane)}</div>
+      <div className="relative h-full min-w-0 flex-1">
         <button
           type="button"
           data-lane={lane.key}
           data-testid={testIdOf(lane)}
           data-status={lane.status}
           data-critical={critical ? "true" : undefined}
-          aria-label={`${laneLabel(lane)}: ${lane.status}, ${lane.tokens} tokens`}
+          aria-label={`${label ?? laneLabel(lane)}: ${lane.status}, ${lane.tokens} tokens`}
           className={`absolute top-0 h-full cursor-pointer rounded-sm transition-[width] duration-150 ease-linear ${STATUS_CLASS[lane.status]} ${critical ? "outline-2 outline-offset-1 outline-amber-500" : ""}`}
           style={barStyle}
         />
@@ -146,6 +149,8 @@ interface RoundBlockProps {
   /** Token-axis spans of this round's lanes, flattened [key, start, end, …] for cheap equality. */
   tokenSpans: string;
   critical: string;
+  /** The last call, which writes the final answer: no executor lanes, labelled as what it is. */
+  answer?: boolean;
 }
 
 function positions(round: TimelineRound, axis: Axis, nowT: number, tokenSpans: string): Positions {
@@ -173,7 +178,7 @@ function positions(round: TimelineRound, axis: Axis, nowT: number, tokenSpans: s
   };
 }
 
-const RoundBlock = memo(function RoundBlock({ round, axis, nowT, tokenSpans, critical }: RoundBlockProps) {
+const RoundBlock = memo(function RoundBlock({ round, axis, nowT, tokenSpans, critical, answer }: RoundBlockProps) {
   const pos = positions(round, axis, nowT, tokenSpans);
   const crit = new Set(critical.split(","));
   const lanes = round.executors;
@@ -183,18 +188,25 @@ const RoundBlock = memo(function RoundBlock({ round, axis, nowT, tokenSpans, cri
       className="border-b border-zinc-100 py-1.5 [contain-intrinsic-size:auto_120px] [content-visibility:auto] last:border-b-0"
       data-testid={`round-${round.round}`}
       data-finished={round.finished ? "true" : "false"}
+      data-kind={answer ? "final-answer" : "round"}
     >
-      <div className="mb-0.5 flex gap-2 pl-20 text-[11px] text-zinc-500">
-        <span className="font-medium text-zinc-700">Round {round.round}</span>
+      <div className="mb-0.5 flex flex-wrap gap-x-2 pl-20 text-[11px] text-zinc-500">
+        {answer ? (
+          <span className="font-medium text-zinc-700" data-testid="round-title">Final answer</span>
+        ) : (
+          <>
+            <span className="font-medium text-zinc-700" data-testid="round-title">Round {round.round}</span>
+            <span>
+              {lanes.length} parallel {lanes.length === 1 ? "lane" : "lanes"}
+              {running > 0 ? ` · ${running} running` : ""}
+            </span>
+          </>
+        )}
         {round.forced && <span className="rounded bg-amber-100 px-1 text-amber-800">forced answer</span>}
-        <span>
-          {lanes.length} {lanes.length === 1 ? "lane" : "lanes"}
-          {running > 0 ? ` · ${running} running` : ""}
-        </span>
         {round.criticalPathMs !== null && <span>· critical path {fmtMs(round.criticalPathMs)}</span>}
       </div>
       <div className="relative space-y-0.5">
-        {round.planner && <LaneRow lane={round.planner} start={pos.span(round.planner)[0]} end={pos.span(round.planner)[1]} critical={crit.has(round.planner.key)} planner />}
+        {round.planner && <LaneRow lane={round.planner} start={pos.span(round.planner)[0]} end={pos.span(round.planner)[1]} critical={crit.has(round.planner.key)} planner label={answer ? "answer" : undefined} />}
         {lanes.map((l) => {
           const [s, e] = pos.span(l);
           return <LaneRow key={l.key} lane={l} start={s} end={e} critical={crit.has(l.key)} />;
@@ -213,15 +225,21 @@ const RoundBlock = memo(function RoundBlock({ round, axis, nowT, tokenSpans, cri
 // ---------------------------------------------------------------------------------------------
 // Axis
 
+/** Axis tick label: wall time, or a token count ("1.2k tokens"). */
+export function fmtTick(t: number, axis: Axis): string {
+  return axis === "wall" ? fmtMs(t) : `${fmtTokens(t)} ${Math.round(t) === 1 ? "token" : "tokens"}`;
+}
+
 function AxisTicks({ domain, axis }: { domain: number; axis: Axis }) {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * domain);
   return (
-    <div className="relative ml-20 h-4 border-t border-zinc-200 text-[10px] text-zinc-400">
+    <div className="relative ml-20 h-8 border-t border-zinc-200 text-[10px] text-zinc-400" data-testid="timeline-axis" data-axis={axis}>
       {ticks.map((t, i) => (
-        <span key={i} className="absolute top-0.5" style={{ left: `${(t / domain) * 100}%`, transform: i === 0 ? undefined : i === ticks.length - 1 ? "translateX(-100%)" : "translateX(-50%)" }}>
-          {axis === "wall" ? fmtMs(t) : `${fmtTokens(t)} tok`}
+        <span key={i} className="absolute top-0.5 whitespace-nowrap" style={{ left: `${(t / domain) * 100}%`, transform: i === 0 ? undefined : i === ticks.length - 1 ? "translateX(-100%)" : "translateX(-50%)" }}>
+          {fmtTick(t, axis)}
         </span>
       ))}
+      <span className="absolute bottom-0 left-1/2 -translate-x-1/2 text-zinc-500">{axis === "wall" ? "wall time since the run started" : "tokens (sequential position)"}</span>
     </div>
   );
 }
@@ -269,7 +287,7 @@ function Tooltip({ lane, x, y }: { lane: TimelineLane; x: number; y: number }) {
         {laneLabel(lane)} · {lane.status} · {lane.tokensExact ? "" : "≈"}
         {lane.tokens} tokens{lane.attempts > 1 ? ` · attempt ${lane.attempts}` : ""}
       </div>
-      {lane.prompt && <div className="mb-1 line-clamp-2 text-zinc-500">Prompt: {lane.prompt}</div>}
+      {lane.prompt && <div className="mb-1 line-clamp-2 text-zinc-500">Prompt: <MathText text={lane.prompt} max={200} /></div>}
       <div className="max-h-48 overflow-hidden font-mono whitespace-pre-wrap text-zinc-700">{excerpt(lane) || <span className="text-zinc-400">(no text yet)</span>}</div>
     </div>
   );
@@ -320,7 +338,7 @@ export function LaneDetail({ lane, onClose }: { lane: TimelineLane; onClose: () 
             <Markdown text={lane.prompt} />
           </div>
         )}
-        {lane.text ? <Markdown text={lane.text} /> : <p className="text-zinc-400">(no text yet)</p>}
+        {lane.text ? <ReasoningText text={lane.text} /> : <p className="text-zinc-400">(no text yet)</p>}
         {lane.notes.length > 0 && (
           <ul className="list-disc pl-5 text-xs text-zinc-500">
             {lane.notes.map((n, i) => (
@@ -433,16 +451,23 @@ export function Timeline({ model, axis: axisProp, onAxisChange, minDomain, actio
   const hovered = hover ? findLane(model, hover.key) : null;
   const detail = selected ? findLane(model, selected) : null;
   const empty = model.rounds.length === 0;
+  const lastRound = model.rounds[model.rounds.length - 1];
+  const answerRound = lastRound && lastRound.executors.length === 0 && model.rounds.length > 0 && (model.finalAnswer !== null || model.boxed !== null || !live) ? lastRound.round : null;
+  const legendRounds = model.rounds.filter((r) => r.executors.length > 0).map((r) => r.round).slice(0, 12);
+  if (legendRounds.length === 0) legendRounds.push(1);
 
   return (
-    <div className="space-y-3" data-testid="timeline" data-status={model.status} data-axis={axis}>
+    <div className="min-w-0 space-y-3" data-testid="timeline" data-status={model.status} data-axis={axis}>
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <div className="flex items-center gap-3 text-xs text-zinc-500">
+        <div className="flex flex-wrap items-center gap-3 text-xs text-zinc-500">
           <span className="inline-flex items-center gap-1">
             <span className="inline-block h-2.5 w-4 rounded-sm bg-brand-600" /> plan
           </span>
-          <span className="inline-flex items-center gap-1">
-            <span className="inline-block h-2.5 w-4 rounded-sm" style={{ background: stageColor(1, 0.85) }} /> executors
+          <span className="inline-flex items-center gap-1" data-testid="legend-executors">
+            {legendRounds.map((r) => (
+              <span key={r} className="inline-block h-2.5 w-2.5 rounded-sm" style={{ background: stageColor(r, 0.85) }} title={`executors of round ${r}`} data-round={r} />
+            ))}
+            executors{legendRounds.length > 1 ? " (one colour per round)" : ""}
           </span>
           <span className="inline-flex items-center gap-1">
             <span className="inline-block h-2.5 w-4 rounded-sm bg-zinc-300 outline-2 outline-offset-1 outline-amber-500" /> critical path
@@ -455,7 +480,7 @@ export function Timeline({ model, axis: axisProp, onAxisChange, minDomain, actio
       </div>
       <div
         ref={scrollRef}
-        className="max-h-[70vh] overflow-y-auto rounded-md border border-zinc-200 bg-white px-2 py-1"
+        className="max-h-[70vh] overflow-x-hidden overflow-y-auto rounded-md border border-zinc-200 bg-white px-2 py-1"
         style={{ "--k": `calc(100% / ${domain})` } as CSSProperties}
         onMouseOver={(e) => {
           const el = (e.target as HTMLElement).closest<HTMLElement>("[data-lane]");
@@ -478,7 +503,7 @@ export function Timeline({ model, axis: axisProp, onAxisChange, minDomain, actio
           model.rounds.map((r, i) => {
             const live = r.endT === null || [r.planner, ...r.executors].some((l) => l !== null && l.endT === null);
             const pr = perRound[i] ?? { critical: "", tokenSpans: "" };
-            return <RoundBlock key={r.round} round={r} axis={axis} nowT={live && axis === "wall" ? nowT : 0} tokenSpans={pr.tokenSpans} critical={pr.critical} />;
+            return <RoundBlock key={r.round} round={r} axis={axis} nowT={live && axis === "wall" ? nowT : 0} tokenSpans={pr.tokenSpans} critical={pr.critical} answer={r.round === answerRound} />;
           })
         )}
         {!empty && <AxisTicks domain={domain} axis={axis} />}

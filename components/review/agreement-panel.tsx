@@ -5,6 +5,7 @@ import Link from "next/link";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
 import { StatusBadge } from "./status-badge";
+import { MathText } from "@/components/math-text";
 
 const pct = (x: number | null | undefined) => (x == null ? "—" : `${Math.round(x * 100)}%`);
 const num = (x: number | null | undefined) => (x == null ? "—" : x.toFixed(2));
@@ -61,7 +62,7 @@ export function AgreementPanel({ datasetId }: { datasetId: string }) {
             {disagreements.map((d) => (
               <li key={d.itemId} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3 text-sm" data-testid="disagreement">
                 <div className="min-w-0 flex-1">
-                  <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/review/${datasetId}/${d.itemId}`}>{d.externalId ?? d.question}</Link>
+                  <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/review/${datasetId}/${d.itemId}`}>{d.externalId ?? <MathText text={d.question} max={100} />}</Link>
                   <div className="mt-1 text-xs text-zinc-600">
                     {d.decisions.map((x) => <span key={x.reviewerId} className="mr-3">{x.name}: {x.decision.replace("_", " ")}</span>)}
                   </div>

@@ -8,6 +8,7 @@ import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
 import { StatusBadge } from "./status-badge";
 import { ConfirmDialog } from "./confirm-dialog";
+import { MathText } from "@/components/math-text";
 
 const STATUSES = ["", "pending", "in_review", "approved", "rejected", "changes_requested", "disagreement", "unassigned"] as const;
 type Status = Exclude<(typeof STATUSES)[number], "">;
@@ -118,7 +119,7 @@ export function QueueTable({ datasetId }: { datasetId: string }) {
                 {ws.can("curator") && (
                   <td className="px-3 py-2"><input type="checkbox" aria-label={`Select ${r.externalId ?? r.id}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} /></td>
                 )}
-                <td className="max-w-md truncate px-3 py-2"><Link className="text-brand-700 hover:underline" href={href(r.id)}>{r.question}</Link></td>
+                <td className="max-w-md truncate px-3 py-2"><Link className="text-brand-700 hover:underline" href={href(r.id)}><MathText text={r.question} max={120} /></Link></td>
                 <td className="px-3 py-2"><StatusBadge status={r.disagreement ? "disagreement" : r.reviewStatus} testId="queue-status" />{r.adjudicated && <span className="ml-1 text-xs text-zinc-500" title="decided by a curator">⚖</span>}</td>
                 <td className="px-3 py-2 text-xs">
                   {r.reviews.map((v) => (

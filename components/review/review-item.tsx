@@ -2,8 +2,10 @@
 /**
  * One review item: guidelines beside the trajectory, the editor (e), comments anchored to steps / edges /
  * stages (c), the decision (a approve, r reject), blind reviews of the other reviewers, curator
- * adjudication, version history with diff, and the activity trail. j/k move through the queue; ? lists
- * every shortcut; Ctrl/⌘+K opens the command palette with the same actions.
+ * adjudication, version history with diff, and the activity trail. j/k move through the queue; approving
+ * moves on to the next item of the queue; ? lists every shortcut; Ctrl/⌘+K opens the command palette with
+ * the same actions. The side column (guidelines, decision, comments) collapses to give the editor's DAG room;
+ * it starts collapsed while editing.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -23,13 +25,14 @@ type Decision = "approved" | "rejected" | "changes_requested";
 
 const SHORTCUTS: [string, string][] = [
   ["j / k", "next / previous item in the queue"],
-  ["a", "approve"],
+  ["a", "approve (and go to the next item)"],
   ["r", "reject"],
   ["x", "request changes"],
   ["c", "comment"],
   ["e", "edit the trajectory"],
   ["h", "version history"],
   ["g", "show / hide guidelines"],
+  ["s", "show / hide the side column"],
   ["Ctrl/⌘ + Z, Ctrl/⌘ + Shift + Z", "undo / redo while editing"],
   ["Ctrl/⌘ + K", "command palette"],
   ["?", "this help"],
@@ -51,8 +54,13 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
   const [help, setHelp] = useState(false);
   const [showGuidelines, setShowGuidelines] = useState(true);
   const [note, setNote] = useState("");
-  const [adjudicate, setAdjudicate] = useState<{ action: "adjudicate" | "send_back" | "reopen"; decision?: Decision; label: string } | null>(null);
+  const [adjudicate, setAdjudicate] = useState<Adjudication | null>(null);
   const commentsRef = useRef<CommentsPanelHandle>(null);
+  // The side column is open when reading and collapsed when editing, unless the reviewer toggled it.
+  const [side, setSide] = useState({ read: true, edit: false });
+  const sideOpen = editing ? side.edit : side.read;
+  const toggleSide = () => setSide((v) => (editing ? { ...v, edit: !v.edit } : { ...v, read: !v.read }));
+  const [flash, setFlash] = useState<string | null>(() => takeFlash());
 
   const invalidate = () => {
     void qc.invalidateQueries({ queryKey: trpc.review.pathKey() });
@@ -77,7 +85,21 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
   const base = `/w/${ws.slug}/review/${datasetId}/`;
   const suffix = mineQueue ? "?queue=mine" : "";
   const decide = (decision: Decision) => {
-    if (d?.permissions.canDecide) submit.mutate({ ...key, decision, ...(note.trim() ? { note: note.trim() } : {}) });
+    if (!d?.permissions.canDecide) return;
+    const next = d.nextId;
+    const label = d.trace.externalId ?? d.trajectory.id.slice(-8);
+    submit.mutate(
+      { ...key, decision, ...(note.trim() ? { note: note.trim() } : {}) },
+      {
+        onSuccess: () => {
+          // Approving moves on to the next item of the queue (reject and request changes stay, to comment on why).
+          if (decision === "approved" && next) {
+            putFlash(`Approved ${label}.`);
+            router.push(base + next + suffix);
+          }
+        },
+      },
+    );
   };
   const comment = (a?: Anchor) => commentsRef.current?.compose(a);
 
@@ -126,6 +148,7 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
         e: () => { if (d.permissions.canEdit) { setTab("trajectory"); setEditing(true); } },
         h: () => setTab("history"),
         g: () => setShowGuidelines((v) => !v),
+        s: () => toggleSide(),
       };
       byKey[e.key]?.();
     };
@@ -161,7 +184,13 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
         </div>
       </div>
 
-      <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_24rem]">
+      {flash && (
+        <p role="status" className="flex items-center justify-between rounded border border-emerald-200 bg-emerald-50 px-3 py-1.5 text-sm text-emerald-900" data-testid="review-flash">
+          <span>{flash} This is the next item in the queue.</span>
+          <button type="button" className="text-xs underline" onClick={() => setFlash(null)}>Dismiss</button>
+        </p>
+      )}
+      <div className={`grid gap-4 ${sideOpen ? "xl:grid-cols-[minmax(0,1fr)_24rem]" : "xl:grid-cols-[minmax(0,1fr)_2.5rem]"}`} data-side={sideOpen ? "open" : "collapsed"} data-testid="review-layout">
         <div className="min-w-0 space-y-4">
           <div className="card p-4">
             <h1 className="text-sm font-semibold text-zinc-500">Question</h1>
@@ -200,7 +229,19 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
           )}
         </div>
 
-        <aside className="space-y-4">
+        {!sideOpen && (
+          <aside className="xl:sticky xl:top-4 xl:self-start">
+            <button type="button" className="btn-secondary w-full xl:h-40 xl:px-0 xl:[writing-mode:vertical-rl]" onClick={toggleSide} aria-expanded={false} aria-controls="review-side" data-testid="side-toggle">
+              Show guidelines, decision and comments (s)
+            </button>
+          </aside>
+        )}
+        <aside className={`space-y-4 ${sideOpen ? "" : "hidden"}`} id="review-side">
+          <div className="flex justify-end">
+            <button type="button" className="text-xs text-zinc-500 hover:text-zinc-800" onClick={toggleSide} aria-expanded={true} aria-controls="review-side" data-testid="side-toggle">
+              Hide side column (s) →
+            </button>
+          </div>
           <section className="card p-4">
             <button className="flex w-full items-center justify-between text-sm font-semibold" onClick={() => setShowGuidelines((v) => !v)} aria-expanded={showGuidelines}>
               Guidelines <span className="text-xs font-normal text-zinc-500">{showGuidelines ? "hide (g)" : "show (g)"}</span>
@@ -253,12 +294,15 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
           {d.permissions.canAdjudicate && (
             <section className="card space-y-2 p-4" data-testid="curator-panel">
               <h2 className="text-sm font-semibold">Curator{d.disagreement && <span className="ml-2 text-xs font-normal text-fuchsia-700">reviewers disagree</span>}</h2>
-              <div className="flex flex-wrap gap-2">
-                <button className="btn-secondary" onClick={() => setAdjudicate({ action: "adjudicate", decision: "approved", label: "Approve as curator" })} data-testid="adjudicate-approve">Approve</button>
-                <button className="btn-secondary" onClick={() => setAdjudicate({ action: "adjudicate", decision: "rejected", label: "Reject as curator" })} data-testid="adjudicate-reject">Reject</button>
-                <button className="btn-secondary" onClick={() => setAdjudicate({ action: "send_back", label: "Send back for rework" })}>Send back</button>
-                <button className="btn-secondary" onClick={() => setAdjudicate({ action: "reopen", label: "Re-open for re-review" })}>Re-review</button>
-              </div>
+              {d.permissions.canDecide ? (
+                // Also a reviewer here: "Your review" above decides; the curator's override is one step away, not a second set of buttons.
+                <details className="text-sm" data-testid="curator-override">
+                  <summary className="cursor-pointer text-zinc-600">Final decision over all reviewers, send back, re-review…</summary>
+                  <CuratorButtons onPick={setAdjudicate} />
+                </details>
+              ) : (
+                <CuratorButtons onPick={setAdjudicate} />
+              )}
             </section>
           )}
 
@@ -307,6 +351,39 @@ export function ReviewItem({ datasetId, trajectoryId }: { datasetId: string; tra
       )}
     </div>
   );
+}
+
+type Adjudication = { action: "adjudicate" | "send_back" | "reopen"; decision?: Decision; label: string };
+
+function CuratorButtons({ onPick }: { onPick: (a: Adjudication) => void }) {
+  return (
+    <div className="mt-2 flex flex-wrap gap-2">
+      <button className="btn-secondary" onClick={() => onPick({ action: "adjudicate", decision: "approved", label: "Approve as curator" })} data-testid="adjudicate-approve">Final: approve</button>
+      <button className="btn-secondary" onClick={() => onPick({ action: "adjudicate", decision: "rejected", label: "Reject as curator" })} data-testid="adjudicate-reject">Final: reject</button>
+      <button className="btn-secondary" onClick={() => onPick({ action: "send_back", label: "Send back for rework" })}>Send back</button>
+      <button className="btn-secondary" onClick={() => onPick({ action: "reopen", label: "Re-open for re-review" })}>Re-review</button>
+    </div>
+  );
+}
+
+/** A one-shot message carried to the next item after a decision moved the reviewer on. */
+const FLASH_KEY = "sprint.review.flash";
+function putFlash(msg: string) {
+  try {
+    sessionStorage.setItem(FLASH_KEY, msg);
+  } catch {
+    /* storage disabled: no message */
+  }
+}
+function takeFlash(): string | null {
+  if (typeof window === "undefined") return null;
+  try {
+    const v = sessionStorage.getItem(FLASH_KEY);
+    sessionStorage.removeItem(FLASH_KEY);
+    return v;
+  } catch {
+    return null;
+  }
 }
 
 function describe(action: string, data: unknown): string {

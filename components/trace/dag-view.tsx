@@ -171,7 +171,7 @@ function DagCanvasImpl({ steps, dag, stageOf, highlight, onHover, onEdgeClick, e
               strokeDasharray={po ? "4 3" : undefined}
             />
             <text x={p.x + 42} y={p.y + 18} textAnchor="middle" fontSize="11" fill="#18181b">
-              {s.id}
+              Step {s.id}
               {po ? " · plan" : ""}
             </text>
           </g>

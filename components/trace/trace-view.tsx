@@ -2,15 +2,16 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
-import { Markdown } from "../markdown";
+import { Markdown, ReasoningText } from "../markdown";
 import { stageColor } from "./colors";
 import { DagCanvas } from "./dag-view";
 import { StageTimeline } from "./stage-timeline";
 import type { Step } from "@/server/sprint/steps";
 import type { CurationProvenance, StoredMetrics } from "@/server/curation/curate-trace";
+import { MathText } from "@/components/math-text";
 
 /** Steps as stored by a curation run (the core's Step, serialized as JSON). */
 type StoredStep = Step;
@@ -18,6 +19,21 @@ type StoredStep = Step;
 type TraceMetrics = Partial<StoredMetrics> & { lineCount?: number };
 
 const nf = new Intl.NumberFormat("en");
+const LINES_FIRST = 150;
+/** Each batch is half the lines shown so far (150 to 2,000): ~20 commits for 28k lines, each interruptible. */
+const nextBatch = (n: number) => n + Math.min(2_000, Math.max(150, Math.floor(n / 2)));
+
+/** One line of the original chain of thought (memoized: hovering a step re-renders only the lines it changes). */
+const LineItem = memo(function LineItem({ n, text, step, part, stage, hovered, raw, onHover }: { n: number; text: string; step: number | null; part: "plan" | "execution" | "comment" | null; stage: number | null; hovered: boolean; raw: boolean; onHover: (s: number | null) => void }) {
+  return (
+    <li className={`flex gap-2 rounded px-1 [contain-intrinsic-size:auto_1.5rem] [content-visibility:auto] ${hovered ? "bg-brand-50" : ""}`} onMouseEnter={() => step !== null && onHover(step)} onMouseLeave={() => onHover(null)}>
+      <span className="w-8 shrink-0 text-right text-xs text-zinc-400 tabular-nums">{n}</span>
+      <span className="w-1 shrink-0 rounded" style={{ background: stage ? stageColor(stage, part === "execution" ? 0.9 : 0.35) : "transparent" }} title={step !== null ? `step ${step} (${part}), stage ${stage}` : "not in any step"} />
+      {step !== null && <span className="w-12 shrink-0 whitespace-nowrap text-xs text-zinc-500" title={`${part} of step ${step}`}>Step {step}</span>}
+      <div className="min-w-0 flex-1">{raw ? <pre className="whitespace-pre-wrap font-mono text-xs">{text}</pre> : <ReasoningText text={text} />}</div>
+    </li>
+  );
+});
 
 export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: string }) {
   const ws = useWorkspace();
@@ -46,13 +62,31 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
     return m;
   }, [steps]);
 
+  // Long traces (a 1 MB reasoning is ~28k sentences) render their lines in growing batches, in transitions, so
+  // the page answers clicks and keys from the first batch on; off-screen lines skip layout (content-visibility).
+  const lineCount = t?.lines.length ?? 0;
+  // The lines follow raw/hover in the background: the button and the DAG answer at once even with 28k lines.
+  const linesRaw = useDeferredValue(raw);
+  const linesHover = useDeferredValue(hover);
+  const [progress, setProgress] = useState({ traceId, n: LINES_FIRST });
+  if (progress.traceId !== traceId) setProgress({ traceId, n: LINES_FIRST });
+  const shownLines = progress.traceId === traceId ? progress.n : LINES_FIRST;
+  useEffect(() => {
+    if (shownLines >= lineCount) return;
+    const id = setTimeout(() => startTransition(() => setProgress((p) => ({ ...p, n: nextBatch(p.n) }))), 0);
+    return () => clearTimeout(id);
+  }, [shownLines, lineCount]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      // Ctrl/⌘+K is the command palette, not "previous trace".
+      if (e.metaKey || e.ctrlKey || e.altKey) return;
       const base = `/w/${ws.slug}/studio/${datasetId}/traces/`;
       if ((e.key === "j" || e.key === "ArrowRight") && t?.nextId) router.push(base + t.nextId);
       if ((e.key === "k" || e.key === "ArrowLeft") && t?.prevId) router.push(base + t.prevId);
-      if (e.key === "r") setRaw((v) => !v);
+      // "v" (view source): `r` means reject on review pages, and one key means one thing across pages.
+      if (e.key === "v") setRaw((v) => !v);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -103,27 +137,20 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
         <section className="card min-w-0 p-4">
           <div className="mb-2 flex items-center justify-between">
             <h2 className="text-sm font-semibold">Original chain of thought <span className="font-normal text-zinc-500">({t.lines.length} lines)</span></h2>
-            <button className="btn-secondary text-xs" onClick={() => setRaw((v) => !v)} aria-pressed={raw}>{raw ? "Rendered" : "Raw"} (r)</button>
+            <button className="btn-secondary text-xs" onClick={() => setRaw((v) => !v)} aria-pressed={raw}>{raw ? "Rendered" : "Raw"} (v)</button>
           </div>
-          <ol className="space-y-0.5 text-sm" data-testid="original-lines">
-            {t.lines.map((line, i) => {
+          <ol className="space-y-0.5 text-sm" data-testid="original-lines" data-complete={shownLines >= t.lines.length ? "true" : "false"}>
+            {t.lines.slice(0, shownLines).map((line, i) => {
               const m = lineStep.get(i + 1);
               const st = m ? stageOf[m.step] ?? 1 : null;
-              return (
-                <li
-                  key={i}
-                  className={`flex gap-2 rounded px-1 ${m && hover === m.step ? "bg-brand-50" : ""}`}
-                  onMouseEnter={() => m && setHover(m.step)}
-                  onMouseLeave={() => setHover(null)}
-                >
-                  <span className="w-8 shrink-0 text-right text-xs text-zinc-400 tabular-nums">{i + 1}</span>
-                  <span className="w-1 shrink-0 rounded" style={{ background: st ? stageColor(st, m!.part === "execution" ? 0.9 : 0.35) : "transparent" }} title={m ? `step ${m.step} (${m.part}), stage ${st}` : "not in any step"} />
-                  {m && <span className="w-8 shrink-0 text-xs text-zinc-500">S{m.step}</span>}
-                  <div className="min-w-0 flex-1">{raw ? <pre className="whitespace-pre-wrap font-mono text-xs">{line.text}</pre> : <Markdown text={line.text} />}</div>
-                </li>
-              );
+              return <LineItem key={i} n={i + 1} text={line.text} step={m?.step ?? null} part={m?.part ?? null} stage={st} hovered={m !== undefined && linesHover === m.step} raw={linesRaw} onHover={setHover} />;
             })}
           </ol>
+          {shownLines < t.lines.length && (
+            <p className="mt-2 text-xs text-zinc-500" role="status" data-testid="lines-progress">
+              Rendering lines… {shownLines.toLocaleString("en")} of {t.lines.length.toLocaleString("en")}
+            </p>
+          )}
         </section>
         <section className="min-w-0 space-y-4">
           {traj && steps.length > 0 && (
@@ -146,11 +173,12 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
                     {steps.filter((s) => (stageOf[s.id] ?? 1) === st).map((s) => (
                       <div key={s.id} className={`mt-1 rounded p-2 text-sm ${hover === s.id ? "bg-brand-50" : ""}`} onMouseEnter={() => setHover(s.id)} onMouseLeave={() => setHover(null)}>
                         <div className="text-xs text-zinc-500">
-                          Step {s.id}{s.execution ? "" : " · plan-only"}{dag[s.id]?.length ? ` · after ${dag[s.id]!.join(", ")}` : ""}
+                          Step {s.id}{s.execution ? "" : " · plan-only"}{dag[s.id]?.length ? ` · after ${dag[s.id]!.map((d) => `step ${d}`).join(", ")}` : ""}
+                          {s.description && <> · <MathText text={s.description} max={160} /></>}
                         </div>
-                        {s.plan && <div className="text-zinc-700"><Markdown text={s.plan} /></div>}
-                        {s.prompt && s.execution && <div className="mt-1 rounded bg-zinc-50 px-2 py-1 text-xs"><strong>prompt:</strong> {s.prompt}</div>}
-                        {s.execution && <details className="mt-1 text-xs"><summary className="cursor-pointer text-zinc-500">execution</summary><Markdown text={s.execution} /></details>}
+                        {s.plan && <div className="text-zinc-700"><ReasoningText text={s.plan} /></div>}
+                        {s.prompt && s.execution && <div className="mt-1 rounded bg-zinc-50 px-2 py-1 text-xs"><strong>prompt:</strong> <MathText text={s.prompt} /></div>}
+                        {s.execution && <details className="mt-1 text-xs"><summary className="cursor-pointer text-zinc-500">execution</summary><ReasoningText text={s.execution} /></details>}
                       </div>
                     ))}
                   </div>

@@ -292,6 +292,10 @@ export function EditMode({ workspaceId, trajectoryId, version, stored, question,
         <button type="button" className="btn-secondary" onClick={() => (dirty ? setConfirmCancel(true) : discardAndLeave())} data-testid="cancel-edit">
           Cancel
         </button>
+        {/* Live metrics ride in the sticky toolbar, so they stay in view while scrolling through steps. */}
+        <div className="w-full border-t border-zinc-100 pt-2">
+          <LiveMetrics base={baseComp.summary} now={comp.summary} stored={base.metrics as { tokenizer?: string } | null} />
+        </div>
       </div>
 
       {restored !== null && dirty && (
@@ -326,8 +330,6 @@ export function EditMode({ workspaceId, trajectoryId, version, stored, question,
           onKeepMine={(theirVersion) => doSave(theirVersion)}
         />
       )}
-
-      <LiveMetrics base={baseComp.summary} now={comp.summary} stored={base.metrics as { tokenizer?: string } | null} />
 
       <section aria-label="Problems" className="text-sm">
         <ul className="space-y-0.5" data-testid="draft-issues" aria-live="polite">
@@ -374,7 +376,7 @@ export function EditMode({ workspaceId, trajectoryId, version, stored, question,
           ))}
           {draft.steps.length === 0 && <p className="text-sm text-zinc-500">No steps.</p>}
         </div>
-        <aside className="min-w-0 space-y-4 xl:sticky xl:top-16 xl:self-start">
+        <aside className="min-w-0 space-y-4 xl:sticky xl:top-40 xl:self-start">
           <div className="card p-4">
             <h2 className="mb-1 text-sm font-semibold">Dependency DAG</h2>
             <p className="mb-2 text-xs text-zinc-500">Click an edge to remove it.</p>

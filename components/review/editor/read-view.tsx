@@ -5,13 +5,14 @@
  * column), each step, edge and stage with a small comment affordance and open-comment badge.
  */
 import { memo, useMemo, useState } from "react";
-import { Markdown } from "@/components/markdown";
+import { ReasoningText } from "@/components/markdown";
 import { stageColor } from "@/components/trace/colors";
 import { StageTimeline, type TimelineRound } from "@/components/trace/stage-timeline";
 import { draftStages, parseStoredStages, type TrajectoryDraft } from "@/server/sprint/editing";
 import { isPlanOnly, type Step } from "@/server/sprint/steps";
 import { DagCanvas } from "@/components/trace/dag-view";
 import { commentKey, fmt, type CommentAnchor } from "./shared";
+import { MathText } from "@/components/math-text";
 
 export interface StoredMetricsView {
   tokenizer?: string;
@@ -78,7 +79,7 @@ const ReadStepCard = memo(function ReadStepCard({
       <div className="flex flex-wrap items-center gap-1 text-xs text-zinc-500">
         <span className="font-medium text-zinc-700">Step {step.id}</span>
         {planOnly && <span>· plan-only</span>}
-        {step.description && <span className="truncate">· {step.description}</span>}
+        {step.description && <span className="truncate">· <MathText text={step.description} max={120} /></span>}
         <CommentButton anchor={{ kind: "step", stepId: step.id }} label={`step ${step.id}`} onComment={onComment} count={commentCounts?.[`step:${step.id}`]} />
         {parents.length > 0 && <span>· after</span>}
         {parents.map((p) => (
@@ -90,18 +91,18 @@ const ReadStepCard = memo(function ReadStepCard({
       </div>
       {step.plan && (
         <div className="text-zinc-700">
-          <Markdown text={step.plan} />
+          <ReasoningText text={step.plan} />
         </div>
       )}
       {step.prompt && !planOnly && (
         <div className="mt-1 rounded bg-zinc-50 px-2 py-1 text-xs">
-          <strong>prompt:</strong> {step.prompt}
+          <strong>prompt:</strong> <MathText text={step.prompt} />
         </div>
       )}
       {!planOnly && step.execution && (
         <details className="mt-1 text-xs">
           <summary className="cursor-pointer text-zinc-500">execution</summary>
-          <Markdown text={step.execution} />
+          <ReasoningText text={step.execution} />
         </details>
       )}
     </div>
