@@ -1,0 +1,135 @@
+-- The studio at 100k traces (issue #13): the latest curated trajectory of each trace denormalized onto "Trace"
+-- (kept by statement-level triggers, so no list query needs a per-row lateral join), keyset indexes for every
+-- sort and filter of the trace table, and search indexes (pg_trgm trigram for question / external id, full
+-- text for the reasoning).
+
+-- DropIndex
+DROP INDEX "CuratedTrajectory_traceId_idx";
+
+-- DropIndex
+DROP INDEX "Trace_datasetId_createdAt_idx";
+
+-- DropIndex
+DROP INDEX "Trace_datasetId_reasoningTokens_idx";
+
+-- AlterTable
+ALTER TABLE "Trace" ADD COLUMN     "latestReason" TEXT,
+ADD COLUMN     "latestReduction" DOUBLE PRECISION,
+ADD COLUMN     "latestReviewStatus" "ReviewStatus",
+ADD COLUMN     "latestSequentialTokens" INTEGER,
+ADD COLUMN     "latestStageCount" INTEGER,
+ADD COLUMN     "latestStatus" "CurationStatus",
+ADD COLUMN     "latestTotalTokens" INTEGER,
+ADD COLUMN     "latestTrajectoryId" TEXT;
+
+-- CreateIndex
+CREATE INDEX "CuratedTrajectory_traceId_createdAt_id_idx" ON "CuratedTrajectory"("traceId", "createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Trace_datasetId_createdAt_id_idx" ON "Trace"("datasetId", "createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Trace_datasetId_reasoningTokens_id_idx" ON "Trace"("datasetId", "reasoningTokens", "id");
+
+-- CreateIndex
+CREATE INDEX "Trace_datasetId_latestStatus_createdAt_id_idx" ON "Trace"("datasetId", "latestStatus", "createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Trace_datasetId_latestStageCount_id_idx" ON "Trace"("datasetId", "latestStageCount", "id");
+
+-- CreateIndex
+CREATE INDEX "Trace_datasetId_latestReduction_id_idx" ON "Trace"("datasetId", "latestReduction", "id");
+
+-- CreateIndex
+CREATE INDEX "Trace_datasetId_latestSequentialTokens_id_idx" ON "Trace"("datasetId", "latestSequentialTokens", "id");
+
+-- Trigram indexes need the pg_trgm extension (shipped with Postgres contrib and with PGlite, which loads it in
+-- server/db/embedded.ts). Where it cannot be created (a server without contrib, no privilege) the migration
+-- still succeeds: search falls back to a scan and the UI says so (server/curation/traces.ts searchSupport).
+DO $$
+BEGIN
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'pg_trgm is not available (%): trace search will scan instead of using a trigram index', SQLERRM;
+  END;
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+    CREATE INDEX "Trace_question_trgm_idx" ON "Trace" USING GIN ("question" gin_trgm_ops);
+    CREATE INDEX "Trace_externalId_trgm_idx" ON "Trace" USING GIN ("externalId" gin_trgm_ops);
+  END IF;
+END $$;
+
+-- Full-text index of the reasoning (its first 256K characters: a tsvector is limited to 1 MB). The expression
+-- must match server/curation/traces.ts exactly for the planner to use it.
+CREATE INDEX "Trace_reasoning_fts_idx" ON "Trace" USING GIN (to_tsvector('english'::regconfig, left("reasoning", 262144)));
+
+-- The latest trajectory of each trace whose trajectories a statement inserted, updated or deleted, written onto
+-- the trace in the same statement (AFTER … FOR EACH STATEMENT with transition tables: one pass per statement,
+-- also for a 500-row import batch). The traces are locked in id order first, then the latest row is read with
+-- a fresh snapshot, so two transactions adding trajectories to the same trace cannot leave a stale value.
+-- Rows whose denormalized values did not change are not rewritten.
+CREATE FUNCTION "sprint_sync_trace_latest"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  ids text[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(DISTINCT "traceId") INTO ids FROM new_rows;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg(DISTINCT "traceId") INTO ids FROM old_rows;
+  ELSE
+    SELECT array_agg(DISTINCT x."traceId") INTO ids FROM (SELECT "traceId" FROM new_rows UNION SELECT "traceId" FROM old_rows) x;
+  END IF;
+  IF ids IS NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM 1 FROM "Trace" WHERE id = ANY (ids) ORDER BY id FOR UPDATE;
+  UPDATE "Trace" t SET
+    "latestTrajectoryId" = l.id,
+    "latestStatus" = l."curationStatus",
+    "latestReviewStatus" = l."reviewStatus",
+    "latestReason" = l.reason,
+    "latestStageCount" = l."stageCount",
+    "latestSequentialTokens" = l."sequentialTokens",
+    "latestTotalTokens" = l."totalTokens",
+    "latestReduction" = l.reduction
+  FROM (
+    SELECT tr.id AS "traceId", c.id, c."curationStatus", c."reviewStatus", c.reason, c."stageCount", c."sequentialTokens", c."totalTokens",
+      CASE WHEN jsonb_typeof(c.metrics -> 'reduction') = 'number' THEN (c.metrics ->> 'reduction')::double precision END AS reduction
+    FROM unnest(ids) AS tr(id)
+    LEFT JOIN LATERAL (
+      SELECT ct.* FROM "CuratedTrajectory" ct WHERE ct."traceId" = tr.id ORDER BY ct."createdAt" DESC, ct.id DESC LIMIT 1
+    ) c ON true
+  ) l
+  WHERE t.id = l."traceId"
+    AND (t."latestTrajectoryId", t."latestStatus", t."latestReviewStatus", t."latestReason", t."latestStageCount",
+         t."latestSequentialTokens", t."latestTotalTokens", t."latestReduction")
+        IS DISTINCT FROM
+        (l.id, l."curationStatus", l."reviewStatus", l.reason, l."stageCount", l."sequentialTokens", l."totalTokens", l.reduction);
+  RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER "CuratedTrajectory_latest_insert" AFTER INSERT ON "CuratedTrajectory"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sprint_sync_trace_latest"();
+CREATE TRIGGER "CuratedTrajectory_latest_update" AFTER UPDATE ON "CuratedTrajectory"
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sprint_sync_trace_latest"();
+CREATE TRIGGER "CuratedTrajectory_latest_delete" AFTER DELETE ON "CuratedTrajectory"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "sprint_sync_trace_latest"();
+
+-- Backfill from the existing trajectories.
+UPDATE "Trace" t SET
+  "latestTrajectoryId" = l.id,
+  "latestStatus" = l."curationStatus",
+  "latestReviewStatus" = l."reviewStatus",
+  "latestReason" = l.reason,
+  "latestStageCount" = l."stageCount",
+  "latestSequentialTokens" = l."sequentialTokens",
+  "latestTotalTokens" = l."totalTokens",
+  "latestReduction" = l.reduction
+FROM (
+  SELECT DISTINCT ON ("traceId") "traceId", id, "curationStatus", "reviewStatus", reason, "stageCount", "sequentialTokens", "totalTokens",
+    CASE WHEN jsonb_typeof(metrics -> 'reduction') = 'number' THEN (metrics ->> 'reduction')::double precision END AS reduction
+  FROM "CuratedTrajectory"
+  ORDER BY "traceId", "createdAt" DESC, id DESC
+) l
+WHERE t.id = l."traceId";

@@ -1,0 +1,254 @@
+/**
+ * The trace table of a dataset (studio): filtered, searched, sorted and keyset-paged in the database, built for
+ * datasets of 100k+ traces (issue #13; bench/studio.ts measures it).
+ *
+ * - Each trace carries its latest curated trajectory's status, review status, reason, stage count, token counts
+ *   and reduction in `latest*` columns, kept by triggers on CuratedTrajectory (migration
+ *   20261207122257_trace_latest_search) — no per-row lateral join. Every sort and filter has a
+ *   `(datasetId, column, id)` index.
+ * - Keyset pagination: the cursor is the last row's sort key and id (opaque to clients). Rows inserted between
+ *   pages never shift later pages (no duplicates, no gaps for rows that existed). Nullable sort keys sort nulls
+ *   last in both directions: the non-null segment and the null segment are two index scans in one statement.
+ * - The total is computed only when asked (the first page): exact up to {@link EXACT_COUNT_LIMIT} matching
+ *   rows, beyond it the planner's estimate, labelled as such (`exact: false`).
+ * - Search: the question and external id by substring (ILIKE, backed by pg_trgm trigram indexes); with
+ *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text, `websearch_to_tsquery` syntax:
+ *   "quoted phrases", `or`, `-excluded`), backed by its own GIN index. Without pg_trgm (a server without
+ *   contrib) the same queries run as scans and {@link searchSupport} says so for the UI.
+ */
+import { z } from "zod";
+import type { PrismaClient } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { ServiceError, type Actor } from "../service-error";
+import { splitSentences } from "../sprint/sequential";
+
+/** Beyond this many matching rows the total is the planner's estimate. */
+export const EXACT_COUNT_LIMIT = 25_000;
+/** Characters of the reasoning covered by the full-text index (a tsvector is limited to 1 MB). */
+export const REASONING_FTS_CHARS = 262_144;
+
+const SORT_KEYS = {
+  created: { sql: Prisma.sql`t."createdAt"`, nullable: false, kind: "date" },
+  tokens: { sql: Prisma.sql`t."reasoningTokens"`, nullable: true, kind: "number" },
+  stages: { sql: Prisma.sql`t."latestStageCount"`, nullable: true, kind: "number" },
+  reduction: { sql: Prisma.sql`t."latestReduction"`, nullable: true, kind: "number" },
+  sequential: { sql: Prisma.sql`t."latestSequentialTokens"`, nullable: true, kind: "number" },
+} as const;
+export type TraceSort = keyof typeof SORT_KEYS;
+
+export const traceStatuses = ["uncurated", "pending", "running", "kept", "filtered", "failed"] as const;
+
+export const listTracesInput = z.object({
+  datasetId: z.string().min(1).max(64),
+  status: z.enum(traceStatuses).optional(),
+  minStages: z.number().int().min(0).optional(),
+  maxStages: z.number().int().min(0).optional(),
+  minReduction: z.number().min(-10).max(1).optional(),
+  minTokens: z.number().int().min(0).optional(),
+  maxTokens: z.number().int().min(0).optional(),
+  search: z.string().trim().max(200).optional(),
+  /** `question`: question and external id (substring). `reasoning`: also the reasoning text (whole words). */
+  searchIn: z.enum(["question", "reasoning"]).default("question"),
+  sort: z.enum(["created", "tokens", "stages", "reduction", "sequential"]).default("created"),
+  dir: z.enum(["asc", "desc"]).default("asc"),
+  /** Opaque keyset cursor from the previous page's `nextCursor` (named cursor for TanStack infinite queries). */
+  cursor: z.string().max(600).nullish(),
+  limit: z.number().int().min(1).max(500).default(100),
+  /** Compute the total (default: on the first page only). */
+  withTotal: z.boolean().optional(),
+});
+export type ListTracesInput = z.input<typeof listTracesInput>;
+
+export interface TraceListRow {
+  id: string;
+  externalId: string | null;
+  question: string;
+  reasoningTokens: number | null;
+  createdAt: Date;
+  trajectoryId: string | null;
+  curationStatus: string | null;
+  reviewStatus: string | null;
+  /** Why the latest trajectory was kept, filtered or failed. */
+  reason: string | null;
+  stageCount: number | null;
+  sequentialTokens: number | null;
+  totalTokens: number | null;
+  reduction: number | null;
+}
+
+export interface SearchSupport {
+  /** Question / external id substring search: trigram index, or a scan when pg_trgm is missing. */
+  question: "trigram" | "scan";
+  /** Reasoning word search: full-text index, or a scan when the index is missing. */
+  reasoning: "fulltext" | "scan";
+}
+
+export interface TraceListPage {
+  rows: TraceListRow[];
+  /** Cursor of the next page; null at the end. */
+  nextCursor: string | null;
+  /** Only when asked (first page): `exact: false` means an estimate (more than EXACT_COUNT_LIMIT rows). */
+  total: { count: number; exact: boolean } | null;
+  search: SearchSupport;
+}
+
+interface Cursor {
+  /** sort + dir the cursor belongs to. */
+  k: string;
+  /** Sort key of the last row (ISO string for dates), null in the null segment. */
+  v: string | number | null;
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+
+function decodeCursor(raw: string, k: string, kind: "date" | "number"): Cursor {
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    c = null;
+  }
+  const parsed = z.object({ k: z.string(), v: z.union([z.string(), z.number(), z.null()]), id: z.string().min(1).max(64) }).safeParse(c);
+  if (!parsed.success || parsed.data.k !== k) throw new ServiceError("BAD_REQUEST", "This page cursor does not belong to the current sort; reload the list.");
+  const v = parsed.data.v;
+  if (v !== null && (kind === "date" ? typeof v !== "string" || Number.isNaN(Date.parse(v)) : typeof v !== "number")) {
+    throw new ServiceError("BAD_REQUEST", "Invalid page cursor; reload the list.");
+  }
+  return parsed.data;
+}
+
+const g = globalThis as unknown as { __sprintSearchSupport?: { at: number; value: Promise<SearchSupport> } };
+
+/** Which search indexes this database has (cached per process for a minute). */
+export function searchSupport(db: PrismaClient): Promise<SearchSupport> {
+  const hit = g.__sprintSearchSupport;
+  if (hit && Date.now() - hit.at < 60_000) return hit.value;
+  const value = db
+    .$queryRaw<{ trgm: boolean; fts: boolean }[]>`
+      SELECT to_regclass('"Trace_question_trgm_idx"') IS NOT NULL AS trgm, to_regclass('"Trace_reasoning_fts_idx"') IS NOT NULL AS fts`
+    .then(([r]) => ({ question: r?.trgm ? "trigram" : "scan", reasoning: r?.fts ? "fulltext" : "scan" }) as SearchSupport);
+  value.catch(() => (g.__sprintSearchSupport = undefined));
+  g.__sprintSearchSupport = { at: Date.now(), value };
+  return value;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
+/** The WHERE conditions of a list input (without the cursor). */
+function filterConditions(datasetId: string, input: z.output<typeof listTracesInput>): Prisma.Sql[] {
+  const conds: Prisma.Sql[] = [Prisma.sql`t."datasetId" = ${datasetId}`];
+  if (input.status === "uncurated") conds.push(Prisma.sql`t."latestStatus" IS NULL`);
+  else if (input.status) conds.push(Prisma.sql`t."latestStatus" = ${input.status}::"CurationStatus"`);
+  if (input.minStages !== undefined) conds.push(Prisma.sql`t."latestStageCount" >= ${input.minStages}`);
+  if (input.maxStages !== undefined) conds.push(Prisma.sql`t."latestStageCount" <= ${input.maxStages}`);
+  if (input.minReduction !== undefined) conds.push(Prisma.sql`t."latestReduction" >= ${input.minReduction}`);
+  if (input.minTokens !== undefined) conds.push(Prisma.sql`t."reasoningTokens" >= ${input.minTokens}`);
+  if (input.maxTokens !== undefined) conds.push(Prisma.sql`t."reasoningTokens" <= ${input.maxTokens}`);
+  if (input.search) {
+    const like = `%${escapeLike(input.search)}%`;
+    const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
+    if (input.searchIn === "reasoning") {
+      const fts = Prisma.sql`to_tsvector('english'::regconfig, left(t.reasoning, ${Prisma.raw(String(REASONING_FTS_CHARS))})) @@ websearch_to_tsquery('english'::regconfig, ${input.search})`;
+      conds.push(Prisma.sql`(${inQuestion} OR ${fts})`);
+    } else conds.push(Prisma.sql`(${inQuestion})`);
+  }
+  return conds;
+}
+
+const COLUMNS = Prisma.sql`t.id, t."externalId", left(t.question, 300) AS question, t."reasoningTokens", t."createdAt",
+  t."latestTrajectoryId" AS "trajectoryId", t."latestStatus"::text AS "curationStatus", t."latestReviewStatus"::text AS "reviewStatus",
+  t."latestReason" AS reason, t."latestStageCount" AS "stageCount", t."latestSequentialTokens" AS "sequentialTokens",
+  t."latestTotalTokens" AS "totalTokens", t."latestReduction" AS reduction`;
+
+async function datasetOf(db: PrismaClient, actor: Actor, datasetId: string): Promise<string> {
+  const ds = await db.dataset.findFirst({ where: { id: datasetId, workspaceId: actor.workspaceId }, select: { id: true } });
+  if (!ds) throw new ServiceError("NOT_FOUND", "No such dataset in this workspace.");
+  return ds.id;
+}
+
+/** Exact count up to EXACT_COUNT_LIMIT, else the planner's estimate. */
+async function countMatching(db: PrismaClient, where: Prisma.Sql): Promise<{ count: number; exact: boolean }> {
+  const [r] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) x`;
+  const n = r?.n ?? 0;
+  if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
+  const plan = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Trace" t WHERE ${where}`;
+  const raw = plan[0]?.["QUERY PLAN"];
+  const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan?: { "Plan Rows"?: number } }[];
+  const estimate = Math.round(doc?.[0]?.Plan?.["Plan Rows"] ?? 0);
+  return { count: Math.max(n, estimate), exact: false };
+}
+
+/** One page of a dataset's trace table (see the module comment). */
+export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListTracesInput): Promise<TraceListPage> {
+  const input = listTracesInput.parse(rawInput);
+  const datasetId = await datasetOf(db, actor, input.datasetId);
+  const key = SORT_KEYS[input.sort];
+  const asc = input.dir === "asc";
+  const k = `${input.sort}:${input.dir}`;
+  const cursor = input.cursor ? decodeCursor(input.cursor, k, key.kind) : null;
+  const base = filterConditions(datasetId, input);
+  const where = Prisma.join(base, " AND ");
+  const cmp = asc ? Prisma.sql`>` : Prisma.sql`<`;
+  const dirSql = asc ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const limit = input.limit;
+  // Dates travel as ISO strings (UTC, like the stored timestamps; the "Z" is ignored by ::timestamp).
+  const cursorValue = (v: string | number) => (key.kind === "date" ? Prisma.sql`${String(v)}::timestamp` : Prisma.sql`${v}`);
+
+  // Segment 0: rows with a sort key, after the cursor (skipped when the cursor is already in the null segment).
+  // Segment 1: rows without one (nullable keys only), ordered by id alone.
+  const segments: Prisma.Sql[] = [];
+  if (!cursor || cursor.v !== null) {
+    const conds = [...base];
+    if (key.nullable) conds.push(Prisma.sql`${key.sql} IS NOT NULL`);
+    if (cursor && cursor.v !== null) conds.push(Prisma.sql`(${key.sql}, t.id) ${cmp} (${cursorValue(cursor.v)}, ${cursor.id})`);
+    segments.push(Prisma.sql`(SELECT ${COLUMNS}, 0 AS seg, ${key.sql} AS sortkey FROM "Trace" t WHERE ${Prisma.join(conds, " AND ")}
+      ORDER BY ${key.sql} ${dirSql}, t.id ${dirSql} LIMIT ${limit})`);
+  }
+  if (key.nullable) {
+    const conds = [...base, Prisma.sql`${key.sql} IS NULL`];
+    if (cursor && cursor.v === null) conds.push(Prisma.sql`t.id ${cmp} ${cursor.id}`);
+    segments.push(Prisma.sql`(SELECT ${COLUMNS}, 1 AS seg, ${key.sql} AS sortkey FROM "Trace" t WHERE ${Prisma.join(conds, " AND ")}
+      ORDER BY t.id ${dirSql} LIMIT ${limit})`);
+  }
+  const rowsQuery = db.$queryRaw<(TraceListRow & { seg: number; sortkey: Date | number | null })[]>`
+    SELECT * FROM (${Prisma.join(segments, " UNION ALL ")}) page
+    ORDER BY seg, sortkey ${dirSql}, id ${dirSql} LIMIT ${limit}`;
+  const wantTotal = input.withTotal ?? !input.cursor;
+  const [raw, total, search] = await Promise.all([rowsQuery, wantTotal ? countMatching(db, where) : Promise.resolve(null), searchSupport(db)]);
+
+  const last = raw[raw.length - 1];
+  const nextCursor =
+    raw.length === limit && last
+      ? encodeCursor({ k, v: last.seg === 1 || last.sortkey === null ? null : last.sortkey instanceof Date ? last.sortkey.toISOString() : Number(last.sortkey), id: last.id })
+      : null;
+  const rows = raw.map(({ seg: _seg, sortkey: _sortkey, ...r }) => r);
+  return { rows, nextCursor, total, search };
+}
+
+export const getTraceInput = z.object({ traceId: z.string().min(1).max(64) });
+
+/** One trace with its numbered lines, its latest curated trajectories and its neighbours (creation order). */
+export async function getTrace(db: PrismaClient, actor: Actor, rawInput: z.input<typeof getTraceInput>) {
+  const input = getTraceInput.parse(rawInput);
+  const trace = await db.trace.findFirst({
+    where: { id: input.traceId, dataset: { workspaceId: actor.workspaceId } },
+    include: {
+      dataset: { select: { id: true, name: true } },
+      trajectories: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 5, include: { run: { select: { id: true, config: true, createdAt: true } } } },
+    },
+  });
+  if (!trace) throw new ServiceError("NOT_FOUND", "No such trace in this workspace.");
+  const lines = splitSentences(trace.reasoning).map((s) => ({ text: s.text, start: s.start, end: s.end }));
+  // Neighbours for j/k navigation (creation order; the (datasetId, createdAt, id) index).
+  const [prev, next] = await Promise.all([
+    db.trace.findFirst({ where: { datasetId: trace.datasetId, OR: [{ createdAt: { lt: trace.createdAt } }, { createdAt: trace.createdAt, id: { lt: trace.id } }] }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } }),
+    db.trace.findFirst({ where: { datasetId: trace.datasetId, OR: [{ createdAt: { gt: trace.createdAt } }, { createdAt: trace.createdAt, id: { gt: trace.id } }] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } }),
+  ]);
+  return { ...trace, lines, prevId: prev?.id ?? null, nextId: next?.id ?? null };
+}
