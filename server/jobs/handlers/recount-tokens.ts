@@ -12,14 +12,14 @@
  * - `tokenizer` — the tokenizer's name (e.g. "qwen3").
  *
  * With `onlyMissing` (what imports queue) only traces without counts are counted.
- * Traces are streamed in batches ordered by id (keyset pagination: never all in memory) and written back
- * with one UPDATE per batch. Progress is reported after each batch. Re-running (a retry) recomputes and
+ * Traces are streamed in batches ordered by id (keyset pagination: never all in memory), counted in a
+ * separate low-priority process (token-count-process.ts: the web server keeps its CPU) while the next batch
+ * is read, and written back with one UPDATE per batch. Progress is reported after each batch. Re-running (a retry) recomputes and
  * overwrites the same values, so the job is idempotent.
  */
 import { z } from "zod";
 import { prisma } from "../../db/client";
-import { loadQwenTokenizer } from "../../sprint/tokenizer";
-import type { Tokenizer } from "../../sprint/types";
+import { startTokenCounter } from "./token-count-process";
 import { defineJob, PermanentJobError } from "../job";
 
 /** Input of `recount-tokens`. */
@@ -39,20 +39,9 @@ export type RecountTokensResult = {
   tokenizer: string;
 };
 
-/** Token counts of one reasoning text (see the module comment for the line convention). */
-export function countReasoning(tokenizer: Tokenizer, reasoning: string): { reasoningTokens: number; lineTokens: number[] } {
-  const lines = reasoning.split("\n");
-  const last = lines.length - 1;
-  return {
-    reasoningTokens: tokenizer.count(reasoning),
-    lineTokens: lines.map((line, i) => tokenizer.count(i < last ? `${line}\n` : line)),
-  };
-}
+export { countReasoning } from "./token-count-process";
 
 const DEFAULT_BATCH = 500;
-/** Yield to the event loop after this much counting (ms), so heartbeats and polling keep running. */
-const SLICE_MS = 20;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The job definition (registered in registry.ts). */
 export const recountTokensJob = defineJob({
@@ -70,49 +59,45 @@ export const recountTokensJob = defineJob({
     if (!dataset) throw new PermanentJobError(`Dataset ${datasetId} does not exist in this workspace`);
 
     await ctx.reportProgress(0, "Loading the tokenizer");
-    const tokenizer = await loadQwenTokenizer();
-    const scope = { datasetId, ...(ctx.input.onlyMissing ? { reasoningTokens: null } : {}) };
-    const total = await prisma.trace.count({ where: scope });
-    let done = 0;
-    let totalTokens = 0;
-    let cursor: string | undefined;
-    await ctx.reportProgress(0, `Counting tokens of ${total} traces`);
+    const counter = await startTokenCounter();
+    try {
+      const scope = { datasetId, ...(ctx.input.onlyMissing ? { reasoningTokens: null } : {}) };
+      const total = await prisma.trace.count({ where: scope });
+      let done = 0;
+      let totalTokens = 0;
+      await ctx.reportProgress(0, `Counting tokens of ${total} traces`);
+      const fetchAfter = (cursor: string | undefined) =>
+        prisma.trace.findMany({
+          where: { ...scope, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
+          orderBy: { id: "asc" },
+          take: batchSize,
+          select: { id: true, reasoning: true },
+        });
 
-    for (;;) {
-      const batch = await prisma.trace.findMany({
-        where: { ...scope, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
-        orderBy: { id: "asc" },
-        take: batchSize,
-        select: { id: true, reasoning: true },
-      });
-      if (batch.length === 0) break;
-
-      const rows: { id: string; tokens: number; lines: number[] }[] = [];
-      let sliceStart = performance.now();
-      for (const trace of batch) {
+      // Pipelined: the next batch is read while this one is counted (in the counting process).
+      let batch = await fetchAfter(undefined);
+      while (batch.length > 0) {
         ctx.throwIfAborted();
-        const c = countReasoning(tokenizer, trace.reasoning);
-        rows.push({ id: trace.id, tokens: c.reasoningTokens, lines: c.lineTokens });
-        totalTokens += c.reasoningTokens;
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToEventLoop(); // let timers (heartbeat, polling) run
-          sliceStart = performance.now();
-        }
+        const last = batch[batch.length - 1]!.id;
+        const next = batch.length < batchSize ? Promise.resolve([]) : fetchAfter(last);
+        next.catch(() => undefined);
+        const counts = await counter.count(batch.map((t) => t.reasoning));
+        const rows = batch.map((t, i) => ({ id: t.id, tokens: counts[i]!.reasoningTokens, lines: counts[i]!.lineTokens }));
+        for (const r of rows) totalTokens += r.tokens;
+        // One statement per batch (no transaction needed: each row is written once, atomically).
+        await prisma.$executeRaw`
+          UPDATE "Trace" AS t
+          SET "reasoningTokens" = v.tokens, "lineTokens" = v.lines, "tokenizer" = ${counter.tokenizer}
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, tokens int, lines jsonb)
+          WHERE t.id = v.id AND t."datasetId" = ${datasetId}`;
+        done += batch.length;
+        // Traces added while the job runs can make `done` exceed the initial count.
+        await ctx.reportProgress(total === 0 ? 1 : Math.min(1, done / total), `Counted ${done} of ${Math.max(total, done)} traces`);
+        batch = await next;
       }
-      // One statement per batch (no transaction needed: each row is written once, atomically).
-      await prisma.$executeRaw`
-        UPDATE "Trace" AS t
-        SET "reasoningTokens" = v.tokens, "lineTokens" = v.lines, "tokenizer" = ${tokenizer.name}
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, tokens int, lines jsonb)
-        WHERE t.id = v.id AND t."datasetId" = ${datasetId}`;
-
-      done += batch.length;
-      cursor = batch[batch.length - 1]?.id;
-      // Traces added while the job runs can make `done` exceed the initial count.
-      await ctx.reportProgress(total === 0 ? 1 : Math.min(1, done / total), `Counted ${done} of ${Math.max(total, done)} traces`);
-      if (batch.length < batchSize) break;
+      return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer };
+    } finally {
+      counter.close();
     }
-
-    return { datasetId, traces: done, totalTokens, tokenizer: tokenizer.name };
   },
 });
