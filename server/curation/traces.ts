@@ -10,7 +10,7 @@
  *   pages never shift later pages (no duplicates, no gaps for rows that existed). Nullable sort keys sort nulls
  *   last in both directions: the non-null segment and the null segment are two index scans in one statement.
  * - The total is computed only when asked (the first page): exact up to {@link EXACT_COUNT_LIMIT} matching
- *   rows, beyond it the planner's estimate, labelled as such (`exact: false`).
+ *   rows, beyond it (or when the planner expects far more) the planner's estimate, labelled `exact: false`.
  * - Search: the question and external id by substring (ILIKE, backed by pg_trgm trigram indexes); with
  *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text, `websearch_to_tsquery` syntax:
  *   "quoted phrases", `or`, `-excluded`), backed by its own GIN index. Without pg_trgm (a server without
@@ -24,7 +24,7 @@ import { splitSentences } from "../sprint/sequential";
 
 /** Beyond this many matching rows the total is the planner's estimate. */
 export const EXACT_COUNT_LIMIT = 25_000;
-/** Characters of the reasoning covered by the full-text index (a tsvector is limited to 1 MB). */
+/** Characters of the reasoning covered by the full-text index (a tsvector is limited to 1 MB; see the migration). */
 export const REASONING_FTS_CHARS = 262_144;
 
 const SORT_KEYS = {
@@ -104,6 +104,11 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
 }
 
+/** The cursor that continues after a row with this sort key and id (for tools and benchmarks). */
+export function cursorAfter(sort: TraceSort, dir: "asc" | "desc", value: Date | number | null, id: string): string {
+  return encodeCursor({ k: `${sort}:${dir}`, v: value === null ? null : value instanceof Date ? value.toISOString() : value, id });
+}
+
 function decodeCursor(raw: string, k: string, kind: "date" | "number"): Cursor {
   let c: unknown;
   try {
@@ -153,7 +158,7 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
     const like = `%${escapeLike(input.search)}%`;
     const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
     if (input.searchIn === "reasoning") {
-      const fts = Prisma.sql`to_tsvector('english'::regconfig, left(t.reasoning, ${Prisma.raw(String(REASONING_FTS_CHARS))})) @@ websearch_to_tsquery('english'::regconfig, ${input.search})`;
+      const fts = Prisma.sql`t."reasoningSearch" @@ websearch_to_tsquery('english'::regconfig, ${input.search})`;
       conds.push(Prisma.sql`(${inQuestion} OR ${fts})`);
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }
@@ -171,16 +176,25 @@ async function datasetOf(db: PrismaClient, actor: Actor, datasetId: string): Pro
   return ds.id;
 }
 
-/** Exact count up to EXACT_COUNT_LIMIT, else the planner's estimate. */
+/** The planner's row estimate for a WHERE (planning only, ~1 ms). */
+async function estimateRows(db: PrismaClient, where: Prisma.Sql): Promise<number> {
+  const plan = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Trace" t WHERE ${where}`;
+  const raw = plan[0]?.["QUERY PLAN"];
+  const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan?: { "Plan Rows"?: number } }[];
+  return Math.round(doc?.[0]?.Plan?.["Plan Rows"] ?? 0);
+}
+
+/**
+ * The total: the planner's estimate when it is far beyond EXACT_COUNT_LIMIT (counting would read most of a
+ * huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the estimate).
+ */
 async function countMatching(db: PrismaClient, where: Prisma.Sql): Promise<{ count: number; exact: boolean }> {
+  const estimate = await estimateRows(db, where);
+  if (estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
   const [r] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) x`;
   const n = r?.n ?? 0;
   if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
-  const plan = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Trace" t WHERE ${where}`;
-  const raw = plan[0]?.["QUERY PLAN"];
-  const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan?: { "Plan Rows"?: number } }[];
-  const estimate = Math.round(doc?.[0]?.Plan?.["Plan Rows"] ?? 0);
   return { count: Math.max(n, estimate), exact: false };
 }
 
