@@ -13,7 +13,7 @@
  *   rows, beyond it (or when the planner expects far more) the planner's estimate, labelled `exact: false`.
  * - Search: the question and external id by substring (ILIKE, backed by pg_trgm trigram indexes); with
  *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text, `websearch_to_tsquery` syntax:
- *   "quoted phrases", `or`, `-excluded`), backed by its own GIN index. Without pg_trgm (a server without
+ *   "quoted phrases", `or`, `-excluded`), backed by the GIN index of TraceSearch (its first 256K characters). Without pg_trgm (a server without
  *   contrib) the same queries run as scans and {@link searchSupport} says so for the UI.
  */
 import { z } from "zod";
@@ -24,8 +24,6 @@ import { splitSentences } from "../sprint/sequential";
 
 /** Beyond this many matching rows the total is the planner's estimate. */
 export const EXACT_COUNT_LIMIT = 25_000;
-/** Characters of the reasoning covered by the full-text index (a tsvector is limited to 1 MB; see the migration). */
-export const REASONING_FTS_CHARS = 262_144;
 
 const SORT_KEYS = {
   created: { sql: Prisma.sql`t."createdAt"`, nullable: false, kind: "date" },
@@ -133,7 +131,7 @@ export function searchSupport(db: PrismaClient): Promise<SearchSupport> {
   if (hit && Date.now() - hit.at < 60_000) return hit.value;
   const value = db
     .$queryRaw<{ trgm: boolean; fts: boolean }[]>`
-      SELECT to_regclass('"Trace_question_trgm_idx"') IS NOT NULL AS trgm, to_regclass('"Trace_reasoning_fts_idx"') IS NOT NULL AS fts`
+      SELECT to_regclass('"Trace_question_trgm_idx"') IS NOT NULL AS trgm, to_regclass('"TraceSearch_vector_idx"') IS NOT NULL AS fts`
     .then(([r]) => ({ question: r?.trgm ? "trigram" : "scan", reasoning: r?.fts ? "fulltext" : "scan" }) as SearchSupport);
   value.catch(() => (g.__sprintSearchSupport = undefined));
   g.__sprintSearchSupport = { at: Date.now(), value };
@@ -158,7 +156,8 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
     const like = `%${escapeLike(input.search)}%`;
     const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
     if (input.searchIn === "reasoning") {
-      const fts = Prisma.sql`t."reasoningSearch" @@ websearch_to_tsquery('english'::regconfig, ${input.search})`;
+      const fts = Prisma.sql`t.id IN (SELECT s."traceId" FROM "TraceSearch" s
+        WHERE s."datasetId" = ${datasetId} AND s.vector @@ websearch_to_tsquery('english'::regconfig, ${input.search}))`;
       conds.push(Prisma.sql`(${inQuestion} OR ${fts})`);
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }

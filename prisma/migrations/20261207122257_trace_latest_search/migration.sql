@@ -59,11 +59,41 @@ BEGIN
   END IF;
 END $$;
 
--- Full-text search of the reasoning (its first 256K characters: a tsvector is limited to 1 MB). A stored
--- generated column rather than an expression index: a query that reads rows in sort order checks each row's
--- stored vector cheaply instead of re-parsing its reasoning.
-ALTER TABLE "Trace" ADD COLUMN "reasoningSearch" tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, left("reasoning", 262144))) STORED;
-CREATE INDEX "Trace_reasoning_fts_idx" ON "Trace" USING GIN ("reasoningSearch");
+-- Full-text search of the reasoning (its first 256K characters: a tsvector is limited to 1 MB), in a table of
+-- its own (see schema.prisma TraceSearch), kept by triggers on "Trace": one INSERT per statement (an import
+-- batch), and a row-level update when a reasoning changes. Deleted with its trace (FK cascade).
+CREATE TABLE "TraceSearch" (
+    "traceId" TEXT NOT NULL,
+    "datasetId" TEXT NOT NULL,
+    "vector" tsvector,
+
+    CONSTRAINT "TraceSearch_pkey" PRIMARY KEY ("traceId")
+);
+CREATE INDEX "TraceSearch_vector_idx" ON "TraceSearch" USING GIN ("vector");
+ALTER TABLE "TraceSearch" ADD CONSTRAINT "TraceSearch_traceId_fkey" FOREIGN KEY ("traceId") REFERENCES "Trace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+CREATE FUNCTION "sprint_trace_search_insert"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO "TraceSearch" ("traceId", "datasetId", "vector")
+  SELECT n.id, n."datasetId", to_tsvector('english'::regconfig, left(n.reasoning, 262144)) FROM new_rows n;
+  RETURN NULL;
+END
+$fn$;
+CREATE FUNCTION "sprint_trace_search_update"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO "TraceSearch" ("traceId", "datasetId", "vector")
+  VALUES (NEW.id, NEW."datasetId", to_tsvector('english'::regconfig, left(NEW.reasoning, 262144)))
+  ON CONFLICT ("traceId") DO UPDATE SET "datasetId" = EXCLUDED."datasetId", "vector" = EXCLUDED."vector";
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER "Trace_search_insert" AFTER INSERT ON "Trace"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sprint_trace_search_insert"();
+CREATE TRIGGER "Trace_search_update" AFTER UPDATE OF "reasoning", "datasetId" ON "Trace"
+  FOR EACH ROW WHEN (OLD.reasoning IS DISTINCT FROM NEW.reasoning OR OLD."datasetId" IS DISTINCT FROM NEW."datasetId")
+  EXECUTE FUNCTION "sprint_trace_search_update"();
+INSERT INTO "TraceSearch" ("traceId", "datasetId", "vector")
+SELECT id, "datasetId", to_tsvector('english'::regconfig, left(reasoning, 262144)) FROM "Trace";
 
 -- The latest trajectory of each trace whose trajectories a statement inserted, updated or deleted, written onto
 -- the trace in the same statement (AFTER … FOR EACH STATEMENT with transition tables: one pass per statement,
