@@ -209,7 +209,7 @@ async function main() {
   const { prisma } = await import("../server/db/client");
   const { runImport } = await import("../server/curation/import/run");
   const { listTraces, cursorAfter } = await import("../server/curation/traces");
-  const { recountTokensJob } = await import("../server/jobs/handlers/recount-tokens");
+  const { recountTokensJob } = await import("../server/curation/jobs/recount-tokens");
   type RecountResult = { traces: number; totalTokens: number };
   const db = prisma;
   const pool = new pg.Pool({ connectionString: dbh.url, max: 2 });

@@ -244,7 +244,8 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
   return { rows, nextCursor, total, search };
 }
 
-export const getTraceInput = z.object({ traceId: z.string().min(1).max(64) });
+export const traceIdInput = z.object({ traceId: z.string().min(1).max(64) });
+export const getTraceInput = traceIdInput;
 
 /** One trace with its numbered lines, its latest curated trajectories and its neighbours (creation order). */
 export async function getTrace(db: PrismaClient, actor: Actor, rawInput: z.input<typeof getTraceInput>) {

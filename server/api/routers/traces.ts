@@ -1,5 +1,5 @@
 import { createTRPCRouter, workspaceProcedure, actorOf, serviceCall } from "../trpc";
-import { getTrace, getTraceInput, listTraces, listTracesInput } from "../../curation/traces";
+import { getTrace, listTraces, listTracesInput, traceIdInput } from "../../curation/traces";
 
 export const tracesRouter = createTRPCRouter({
   /** Keyset-paginated trace table; each trace with its latest curated trajectory's columns (server/curation/traces.ts). */
@@ -9,6 +9,6 @@ export const tracesRouter = createTRPCRouter({
 
   /** One trace with its numbered lines and its curated trajectories (latest first). */
   get: workspaceProcedure("viewer")
-    .input(getTraceInput)
+    .input(traceIdInput)
     .query(({ ctx, input }) => serviceCall(() => getTrace(ctx.db, actorOf(ctx), input))),
 });

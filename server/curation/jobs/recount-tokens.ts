@@ -20,7 +20,7 @@
 import { z } from "zod";
 import { prisma } from "../../db/client";
 import { startTokenCounter } from "./token-count-process";
-import { defineJob, PermanentJobError } from "../job";
+import { defineJob, PermanentJobError } from "../../jobs/job";
 
 /** Input of `recount-tokens`. */
 export const recountTokensInput = z.strictObject({
@@ -43,7 +43,7 @@ export { countReasoning } from "./token-count-process";
 
 const DEFAULT_BATCH = 500;
 
-/** The job definition (registered in registry.ts). */
+/** The job definition (listed in server/job-kinds.ts). */
 export const recountTokensJob = defineJob({
   kind: "recount-tokens",
   input: recountTokensInput,
