@@ -153,7 +153,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
         <input aria-label="Minimum reduction %" className="input w-32" type="number" placeholder="min reduction %" value={minReduction} onChange={(e) => setMinReduction(e.target.value)} />
         <input aria-label="Maximum tokens" className="input w-28" type="number" min={0} placeholder="max tokens" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
         <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total" title={total && !total.exact ? "Estimated from table statistics (more than 25,000 matches)" : undefined}>
-          {total === null ? "…" : `${total.exact ? "" : "≈ "}${nf.format(total.count)} traces`}
+          {total === null ? "…" : total.atLeast ? `more than ${nf.format(total.count)} traces` : `${total.exact ? "" : "≈ "}${nf.format(total.count)} traces`}
         </span>
       </div>
       {searchScan && (

@@ -81,12 +81,19 @@ export interface SearchSupport {
   reasoning: "fulltext" | "scan";
 }
 
+/** `exact: false`: the planner's estimate (more than EXACT_COUNT_LIMIT rows); with `atLeast`: "more than `count`". */
+export interface TraceTotal {
+  count: number;
+  exact: boolean;
+  atLeast?: boolean;
+}
+
 export interface TraceListPage {
   rows: TraceListRow[];
   /** Cursor of the next page; null at the end. */
   nextCursor: string | null;
-  /** Only when asked (first page): `exact: false` means an estimate (more than EXACT_COUNT_LIMIT rows). */
-  total: { count: number; exact: boolean } | null;
+  /** Only when asked (first page). */
+  total: TraceTotal | null;
   search: SearchSupport;
 }
 
@@ -156,8 +163,7 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
     const like = `%${escapeLike(input.search)}%`;
     const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
     if (input.searchIn === "reasoning") {
-      const fts = Prisma.sql`t.id IN (SELECT s."traceId" FROM "TraceSearch" s
-        WHERE s."datasetId" = ${datasetId} AND s.vector @@ websearch_to_tsquery('english'::regconfig, ${input.search}))`;
+      const fts = Prisma.sql`t.id IN (SELECT sprint_reasoning_matches(${datasetId}, ${input.search}))`;
       conds.push(Prisma.sql`(${inQuestion} OR ${fts})`);
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }
@@ -187,14 +193,15 @@ async function estimateRows(db: PrismaClient, where: Prisma.Sql): Promise<number
  * The total: the planner's estimate when it is far beyond EXACT_COUNT_LIMIT (counting would read most of a
  * huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the estimate).
  */
-async function countMatching(db: PrismaClient, where: Prisma.Sql): Promise<{ count: number; exact: boolean }> {
+async function countMatching(db: PrismaClient, where: Prisma.Sql): Promise<TraceTotal> {
   const estimate = await estimateRows(db, where);
   if (estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
   const [r] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) x`;
   const n = r?.n ?? 0;
   if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
-  return { count: Math.max(n, estimate), exact: false };
+  // More than the cap: the estimate when it is plausible, else "more than EXACT_COUNT_LIMIT".
+  return estimate > EXACT_COUNT_LIMIT ? { count: estimate, exact: false } : { count: EXACT_COUNT_LIMIT, exact: false, atLeast: true };
 }
 
 /** One page of a dataset's trace table (see the module comment). */

@@ -37,6 +37,9 @@ export type RecountTokensResult = {
   traces: number;
   totalTokens: number;
   tokenizer: string;
+  /** CPU time of the counting itself (ms), and where it ran. */
+  countingCpuMs?: number;
+  countedIn?: string;
 };
 
 export { countReasoning } from "./token-count-process";
@@ -74,8 +77,10 @@ export const recountTokensJob = defineJob({
           select: { id: true, reasoning: true },
         });
 
-      // Pipelined: the next batch is read while this one is counted (in the counting process).
+      // Pipelined: while a batch is counted (in the counting process), the next one is read and the previous
+      // one written (at most one write in flight).
       let batch = await fetchAfter(undefined);
+      let write: Promise<unknown> = Promise.resolve();
       while (batch.length > 0) {
         ctx.throwIfAborted();
         const last = batch[batch.length - 1]!.id;
@@ -84,18 +89,21 @@ export const recountTokensJob = defineJob({
         const counts = await counter.count(batch.map((t) => t.reasoning));
         const rows = batch.map((t, i) => ({ id: t.id, tokens: counts[i]!.reasoningTokens, lines: counts[i]!.lineTokens }));
         for (const r of rows) totalTokens += r.tokens;
+        await write;
         // One statement per batch (no transaction needed: each row is written once, atomically).
-        await prisma.$executeRaw`
+        write = prisma.$executeRaw`
           UPDATE "Trace" AS t
           SET "reasoningTokens" = v.tokens, "lineTokens" = v.lines, "tokenizer" = ${counter.tokenizer}
           FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, tokens int, lines jsonb)
           WHERE t.id = v.id AND t."datasetId" = ${datasetId}`;
+        write.catch(() => undefined); // awaited before the next write and at the end
         done += batch.length;
         // Traces added while the job runs can make `done` exceed the initial count.
         await ctx.reportProgress(total === 0 ? 1 : Math.min(1, done / total), `Counted ${done} of ${Math.max(total, done)} traces`);
         batch = await next;
       }
-      return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer };
+      await write;
+      return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer, countingCpuMs: Math.round(counter.cpuMs()), countedIn: counter.mode };
     } finally {
       counter.close();
     }

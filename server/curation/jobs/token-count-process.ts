@@ -35,6 +35,8 @@ export interface TokenCounter {
   /** Where counting happens: "child process (nice 10)" or "in-process". */
   readonly mode: string;
   count(texts: string[]): Promise<ReasoningCounts[]>;
+  /** CPU time spent counting so far (ms, user + system of the counting process or this process). */
+  cpuMs(): number;
   close(): void;
 }
 
@@ -42,10 +44,13 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 async function inProcess(): Promise<TokenCounter> {
   const tokenizer = await loadQwenTokenizer();
+  let cpu = 0;
   return {
     tokenizer: tokenizer.name,
     mode: "in-process",
+    cpuMs: () => cpu / 1000,
     async count(texts) {
+      const start = process.cpuUsage();
       const out: ReasoningCounts[] = [];
       let slice = performance.now();
       for (const t of texts) {
@@ -55,13 +60,15 @@ async function inProcess(): Promise<TokenCounter> {
           slice = performance.now();
         }
       }
+      const used = process.cpuUsage(start);
+      cpu += used.user + used.system;
       return out;
     },
     close() {},
   };
 }
 
-type Reply = { id: number; counts?: ReasoningCounts[]; error?: string; ready?: string };
+type Reply = { id: number; counts?: ReasoningCounts[]; error?: string; ready?: string; cpuMicros?: number };
 
 /** A counter in a child process when possible, else in-process. */
 export async function startTokenCounter(opts: { preferChild?: boolean } = {}): Promise<TokenCounter> {
@@ -76,9 +83,11 @@ export async function startTokenCounter(opts: { preferChild?: boolean } = {}): P
   const pending = new Map<number, { resolve: (c: ReasoningCounts[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;
+  let cpuMicros = 0;
   const ready = new Promise<string>((resolve, reject) => {
     child.on("message", (m: Reply) => {
       if (m.ready) return resolve(m.ready);
+      if (m.cpuMicros !== undefined) cpuMicros = m.cpuMicros;
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
@@ -108,6 +117,7 @@ export async function startTokenCounter(opts: { preferChild?: boolean } = {}): P
   return {
     tokenizer,
     mode: `child process (nice ${CHILD_NICE})`,
+    cpuMs: () => cpuMicros / 1000,
     count(texts) {
       if (dead) return Promise.reject(dead);
       const id = nextId++;
@@ -128,7 +138,9 @@ if (process.argv.includes("--token-count-child") && process.send) {
   const tokenizer = await loadQwenTokenizer();
   process.on("message", (m: { id: number; texts: string[] }) => {
     try {
-      process.send!({ id: m.id, counts: m.texts.map((t) => countReasoning(tokenizer, t)) } satisfies Reply);
+      const counts = m.texts.map((t) => countReasoning(tokenizer, t));
+      const cpu = process.cpuUsage();
+      process.send!({ id: m.id, counts, cpuMicros: cpu.user + cpu.system } satisfies Reply);
     } catch (err) {
       process.send!({ id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies Reply);
     }
