@@ -198,7 +198,7 @@ describe("job queue", () => {
     }
     expect(traces.find((t) => t.reasoning === "")?.lineTokens).toEqual([0]);
     expect(traces.find((t) => t.reasoning.startsWith("Let me"))?.reasoningTokens).toBeGreaterThan(10);
-    expect(done.result).toMatchObject({ datasetId: ds.id, traces: REASONINGS.length, totalTokens: total, tokenizer: "qwen3" });
+    expect(done.result).toEqual({ datasetId: ds.id, traces: REASONINGS.length, totalTokens: total, tokenizer: "qwen3" });
 
     const untouched = await prisma.trace.findFirstOrThrow({ where: { datasetId: other.id } });
     expect(untouched.reasoningTokens).toBeNull();

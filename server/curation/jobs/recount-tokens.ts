@@ -37,10 +37,10 @@ export type RecountTokensResult = {
   traces: number;
   totalTokens: number;
   tokenizer: string;
-  /** CPU time of the counting itself (ms), and where it ran. */
-  countingCpuMs?: number;
-  countedIn?: string;
 };
+
+/** Diagnostics of this process's last recount (bench/studio.ts): CPU time of the counting itself, and where it ran. */
+export let lastRecount: { traces: number; countingCpuMs: number; countedIn: string } | null = null;
 
 export { countReasoning } from "./token-count-process";
 
@@ -103,7 +103,8 @@ export const recountTokensJob = defineJob({
         batch = await next;
       }
       await write;
-      return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer, countingCpuMs: Math.round(counter.cpuMs()), countedIn: counter.mode };
+      lastRecount = { traces: done, countingCpuMs: Math.round(counter.cpuMs()), countedIn: counter.mode };
+      return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer };
     } finally {
       counter.close();
     }
