@@ -48,7 +48,7 @@ export const inferenceRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => serviceCall(() => runs.cancelRun(ctx.db, actorOf(ctx), input.runId))),
 
   list: workspaceProcedure("viewer")
-    .input(z.object({ search: z.string().trim().max(200).optional(), mine: z.boolean().optional(), cursor: z.number().int().min(0).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+    .input(z.object({ search: z.string().trim().max(200).optional(), mine: z.boolean().optional(), cursor: z.string().max(300).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => serviceCall(() => runs.listRuns(ctx.db, actorOf(ctx), input))),
 
   share: workspaceProcedure("reviewer")
