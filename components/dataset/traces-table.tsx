@@ -141,7 +141,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     <section className="card" data-testid="traces-table">
       <div className="flex flex-wrap items-end gap-2 border-b border-zinc-200 p-3 text-sm">
         <input ref={searchRef} className="input max-w-64" placeholder="Search question or id  ( / )" aria-label="Search traces" value={search} onChange={(e) => setSearch(e.target.value)} />
-        <label className="flex items-center gap-1 text-xs text-zinc-600" title="Also match whole words of the reasoning (full-text search: &quot;quoted phrase&quot;, or, -word)">
+        <label className="flex items-center gap-1 text-xs text-zinc-600" title="Also match words of the reasoning (full-text: word prefixes; or &quot;quoted phrase&quot;, or, -word)">
           <input type="checkbox" aria-label="Search the reasoning too" checked={inReasoning} onChange={(e) => setInReasoning(e.target.checked)} />
           also in reasoning (words)
         </label>

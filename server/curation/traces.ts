@@ -12,8 +12,9 @@
  * - The total is computed only when asked (the first page): exact up to {@link EXACT_COUNT_LIMIT} matching
  *   rows, beyond it (or when the planner expects far more) the planner's estimate, labelled `exact: false`.
  * - Search: the question and external id by substring (ILIKE, backed by pg_trgm trigram indexes); with
- *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text, `websearch_to_tsquery` syntax:
- *   "quoted phrases", `or`, `-excluded`), backed by the GIN index of TraceSearch (its first 256K characters). Without pg_trgm (a server without
+ *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text: every word as a prefix, or
+ *   web-search syntax with "quoted phrases", `or`, `-excluded`; see {@link reasoningQuery}), backed by the GIN
+ *   index of TraceSearch (the reasoning's first 256K characters). Without pg_trgm (a server without
  *   contrib) the same queries run as scans and {@link searchSupport} says so for the UI.
  */
 import { z } from "zod";
@@ -149,6 +150,19 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
+/**
+ * The text-search query for the reasoning ('simple' configuration: lower-cased words, no stemming).
+ * Plain words match as prefixes, all of them (`backtrack` finds "backtracking"); a query with "quoted
+ * phrases", `or` or `-excluded` words uses web-search syntax (whole words). Null when it has no word.
+ */
+export function reasoningQuery(search: string): Prisma.Sql | null {
+  if (/["]|(^|\s)or(\s|$)|(^|\s)-[\p{L}\p{N}]/iu.test(search)) return Prisma.sql`websearch_to_tsquery('simple'::regconfig, ${search})`;
+  const words = (search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
+  if (words.length === 0) return null;
+  // Only letters and digits reach to_tsquery: nothing to escape.
+  return Prisma.sql`to_tsquery('simple'::regconfig, ${words.map((w) => `${w}:*`).join(" & ")})`;
+}
+
 /** The WHERE conditions of a list input (without the cursor). */
 function filterConditions(datasetId: string, input: z.output<typeof listTracesInput>): Prisma.Sql[] {
   const conds: Prisma.Sql[] = [Prisma.sql`t."datasetId" = ${datasetId}`];
@@ -163,8 +177,8 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
     const like = `%${escapeLike(input.search)}%`;
     const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
     if (input.searchIn === "reasoning") {
-      const fts = Prisma.sql`t.id IN (SELECT sprint_reasoning_matches(${datasetId}, ${input.search}))`;
-      conds.push(Prisma.sql`(${inQuestion} OR ${fts})`);
+      const tsq = reasoningQuery(input.search);
+      conds.push(tsq ? Prisma.sql`(${inQuestion} OR t.id IN (SELECT sprint_reasoning_matches(${datasetId}, ${tsq})))` : Prisma.sql`(${inQuestion})`);
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }
   return conds;

@@ -227,13 +227,15 @@ describe("search", () => {
     await db.trace.delete({ where: { id: quad.id } });
   });
 
-  it("searches the reasoning only when asked, by whole (stemmed) words, through the full-text index", async () => {
+  it("searches the reasoning only when asked, by word prefixes, through the full-text index", async () => {
     // "backtracking" is only in the reasoning of traces i % 3 == 0 (14 of 40).
     expect((await search("backtracking")).rows).toEqual([]);
     const hits = await search("backtracking", "reasoning");
     expect(hits.rows.length).toBe(14);
     expect(hits.search.reasoning).toBe("fulltext");
-    expect((await search("backtrack", "reasoning")).rows.length).toBe(14); // stemmed
+    expect((await search("backtrack", "reasoning")).rows.length).toBe(14); // a prefix
+    expect((await search("BACKTRACKING from", "reasoning")).rows.length).toBe(14); // every word, any case
+    expect((await search("acktracking", "reasoning")).rows.length).toBe(0); // words, not substrings
     expect((await search('"case split"', "reasoning")).rows.length).toBe(13); // a phrase
     expect((await search("discriminant -roots", "reasoning")).rows.length).toBe(0); // an exclusion
     expect((await search("discriminant", "reasoning")).rows.length).toBe(13);
