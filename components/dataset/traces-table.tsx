@@ -6,7 +6,7 @@
  * the first page only (an estimate beyond 25k matches, shown with "≈"). Cells: trace-cells.tsx.
  * Keyboard: j/k or ↓/↑ move the selection, Enter opens the trace, / focuses search.
  */
-import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
@@ -56,7 +56,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     return () => clearTimeout(t);
   }, [search]);
 
-  const filters = {
+  const where = {
     workspaceId: ws.id,
     datasetId,
     ...(status ? { status } : {}),
@@ -64,6 +64,9 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     ...(minStages ? { minStages: Number(minStages) } : {}),
     ...(minReduction ? { minReduction: Number(minReduction) / 100 } : {}),
     ...(maxTokens ? { maxTokens: Number(maxTokens) } : {}),
+  };
+  const filters = {
+    ...where,
     sort,
     dir,
     limit: PAGE,
@@ -76,15 +79,20 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     placeholderData: keepPreviousData,
     refetchInterval: live ? 3000 : false,
   });
+  // The total: once per filter set (not per scroll page), in parallel with the first page.
+  const count = useQuery({ ...trpc.traces.count.queryOptions(where), placeholderData: keepPreviousData, refetchInterval: live ? 3000 : false });
   const qc = useQueryClient();
   const wasLive = useRef(false);
   useEffect(() => {
-    if (wasLive.current && !live) void qc.invalidateQueries({ queryKey: trpc.traces.list.infiniteQueryKey() });
+    if (wasLive.current && !live) {
+      void qc.invalidateQueries({ queryKey: trpc.traces.list.infiniteQueryKey() });
+      void qc.invalidateQueries({ queryKey: trpc.traces.count.queryKey() });
+    }
     wasLive.current = !!live;
   }, [live, qc, trpc]);
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.rows as Row[]) ?? [], [query.data]);
   const first = query.data?.pages[0];
-  const total = first?.total ?? null;
+  const total = count.data ?? null;
   const searchScan = debounced !== "" && first ? (inReasoning && first.search.reasoning === "scan") || first.search.question === "scan" : false;
 
   const columns = useMemo(
@@ -152,7 +160,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
         <input aria-label="Minimum stages" className="input w-28" type="number" min={0} placeholder="min stages" value={minStages} onChange={(e) => setMinStages(e.target.value)} />
         <input aria-label="Minimum reduction %" className="input w-32" type="number" placeholder="min reduction %" value={minReduction} onChange={(e) => setMinReduction(e.target.value)} />
         <input aria-label="Maximum tokens" className="input w-28" type="number" min={0} placeholder="max tokens" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
-        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total" title={total && !total.exact ? "Estimated from table statistics (more than 25,000 matches)" : undefined}>
+        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total" title={total && !total.exact ? "Estimated from table statistics (more than 10,000 matches)" : undefined}>
           {total === null ? "…" : total.atLeast ? `more than ${nf.format(total.count)} traces` : `${total.exact ? "" : "≈ "}${nf.format(total.count)} traces`}
         </span>
       </div>

@@ -9,8 +9,9 @@
  * - Keyset pagination: the cursor is the last row's sort key and id (opaque to clients). Rows inserted between
  *   pages never shift later pages (no duplicates, no gaps for rows that existed). Nullable sort keys sort nulls
  *   last in both directions: the non-null segment and the null segment are two index scans in one statement.
- * - The total is computed only when asked (the first page): exact up to {@link EXACT_COUNT_LIMIT} matching
- *   rows, beyond it (or when the planner expects far more) the planner's estimate, labelled `exact: false`.
+ * - The total is a separate call ({@link countTraces}), made once per filter set (not per scroll page), so
+ *   rows never wait for it: exact up to {@link EXACT_COUNT_LIMIT} matching rows; beyond it (or, without a
+ *   search, when the planner expects far more) the planner's estimate, labelled `exact: false`.
  * - Search: the question and external id by substring (ILIKE, backed by pg_trgm trigram indexes); with
  *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text: every word as a prefix, or
  *   web-search syntax with "quoted phrases", `or`, `-excluded`; see {@link reasoningQuery}), backed by the GIN
@@ -24,7 +25,7 @@ import { ServiceError, type Actor } from "../service-error";
 import { splitSentences } from "../sprint/sequential";
 
 /** Beyond this many matching rows the total is the planner's estimate. */
-export const EXACT_COUNT_LIMIT = 25_000;
+export const EXACT_COUNT_LIMIT = 10_000;
 
 const SORT_KEYS = {
   created: { sql: Prisma.sql`t."createdAt"`, nullable: false, kind: "date" },
@@ -53,7 +54,7 @@ export const listTracesInput = z.object({
   /** Opaque keyset cursor from the previous page's `nextCursor` (named cursor for TanStack infinite queries). */
   cursor: z.string().max(600).nullish(),
   limit: z.number().int().min(1).max(500).default(100),
-  /** Compute the total (default: on the first page only). */
+  /** Also compute the total (default false: the UI asks countTraces once per filter set). */
   withTotal: z.boolean().optional(),
 });
 export type ListTracesInput = z.input<typeof listTracesInput>;
@@ -93,7 +94,7 @@ export interface TraceListPage {
   rows: TraceListRow[];
   /** Cursor of the next page; null at the end. */
   nextCursor: string | null;
-  /** Only when asked (first page). */
+  /** Only with `withTotal` (else see countTraces). */
   total: TraceTotal | null;
   search: SearchSupport;
 }
@@ -178,7 +179,13 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
     const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
     if (input.searchIn === "reasoning") {
       const tsq = reasoningQuery(input.search);
-      conds.push(tsq ? Prisma.sql`(${inQuestion} OR t.id IN (SELECT sprint_reasoning_matches(${datasetId}, ${tsq})))` : Prisma.sql`(${inQuestion})`);
+      // Ids from both indexes (trigram and full text), so neither side forces a scan of the dataset.
+      conds.push(
+        tsq
+          ? Prisma.sql`t.id IN (SELECT q.id FROM "Trace" q WHERE q."datasetId" = ${datasetId} AND (q.question ILIKE ${like} OR q."externalId" ILIKE ${like})
+              UNION ALL SELECT sprint_reasoning_matches(${datasetId}, ${tsq}))`
+          : Prisma.sql`(${inQuestion})`,
+      );
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }
   return conds;
@@ -207,9 +214,10 @@ async function estimateRows(db: PrismaClient, where: Prisma.Sql): Promise<number
  * The total: the planner's estimate when it is far beyond EXACT_COUNT_LIMIT (counting would read most of a
  * huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the estimate).
  */
-async function countMatching(db: PrismaClient, where: Prisma.Sql): Promise<TraceTotal> {
+async function countMatching(db: PrismaClient, where: Prisma.Sql, trustEstimate: boolean): Promise<TraceTotal> {
   const estimate = await estimateRows(db, where);
-  if (estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
+  // Search estimates (ILIKE, full text through a function) are too rough to skip counting on.
+  if (trustEstimate && estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
   const [r] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) x`;
   const n = r?.n ?? 0;
@@ -253,8 +261,7 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
   const rowsQuery = db.$queryRaw<(TraceListRow & { seg: number; sortkey: Date | number | null })[]>`
     SELECT * FROM (${Prisma.join(segments, " UNION ALL ")}) page
     ORDER BY seg, sortkey ${dirSql}, id ${dirSql} LIMIT ${limit}`;
-  const wantTotal = input.withTotal ?? !input.cursor;
-  const [raw, total, search] = await Promise.all([rowsQuery, wantTotal ? countMatching(db, where) : Promise.resolve(null), searchSupport(db)]);
+  const [raw, total, search] = await Promise.all([rowsQuery, input.withTotal ? countMatching(db, where, !input.search) : Promise.resolve(null), searchSupport(db)]);
 
   const last = raw[raw.length - 1];
   const nextCursor =
@@ -263,6 +270,15 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
       : null;
   const rows = raw.map(({ seg: _seg, sortkey: _sortkey, ...r }) => r);
   return { rows, nextCursor, total, search };
+}
+
+export const countTracesInput = listTracesInput.omit({ sort: true, dir: true, cursor: true, limit: true, withTotal: true });
+
+/** How many traces match the filters of the table (see the module comment: exact, or an estimate). */
+export async function countTraces(db: PrismaClient, actor: Actor, rawInput: z.input<typeof countTracesInput>): Promise<TraceTotal> {
+  const input = listTracesInput.parse(rawInput);
+  const datasetId = await datasetOf(db, actor, input.datasetId);
+  return countMatching(db, Prisma.join(filterConditions(datasetId, input), " AND "), !input.search);
 }
 
 export const traceIdInput = z.object({ traceId: z.string().min(1).max(64) });
