@@ -21,7 +21,8 @@ export const reviewRouter = createTRPCRouter({
         status: queueStatus.optional(),
         mine: z.boolean().optional(),
         reviewerId: id.optional(),
-        cursor: z.number().int().min(0).nullish(),
+        /** Keyset cursor: the previous page's nextCursor. */
+        cursor: z.string().max(300).nullish(),
         limit: z.number().int().min(1).max(200).default(100),
       }),
     )
