@@ -164,8 +164,31 @@ export function reasoningQuery(search: string): Prisma.Sql | null {
   return Prisma.sql`to_tsquery('simple'::regconfig, ${words.map((w) => `${w}:*`).join(" & ")})`;
 }
 
+/**
+ * How a reasoning search is evaluated, chosen from the planner's estimate of matching reasoning vectors:
+ * - `ids` (selective): the matching ids come from the GIN index (sprint_reasoning_matches) and the question's
+ *   trigram index, and the page is read from that set — cheap while the set is small;
+ * - `rows` (broad, e.g. a common word): rows are read in sort order and each one's vector checked through
+ *   its primary key, which stops after about a page's worth of hits instead of collecting every match.
+ */
+type ReasoningPlan = { tsq: Prisma.Sql; strategy: "ids" | "rows"; estimate: number } | null;
+
+/** Broad when the reasoning matches exceed this share of the dataset and this many rows (tests lower them). */
+export const reasoningSearchTuning = { broadShare: 0.1, broadMin: 5000 };
+
+async function planReasoning(db: PrismaClient, datasetId: string, input: z.output<typeof listTracesInput>): Promise<ReasoningPlan> {
+  if (!input.search || input.searchIn !== "reasoning") return null;
+  const tsq = reasoningQuery(input.search);
+  if (!tsq) return null;
+  const [matches, all] = await Promise.all([
+    planRows(db, Prisma.sql`SELECT 1 FROM "TraceSearch" s WHERE s."datasetId" = ${datasetId} AND s.vector @@ ${tsq}`),
+    planRows(db, Prisma.sql`SELECT 1 FROM "TraceSearch" s WHERE s."datasetId" = ${datasetId}`),
+  ]);
+  return { tsq, strategy: matches > reasoningSearchTuning.broadMin && matches > reasoningSearchTuning.broadShare * all ? "rows" : "ids", estimate: matches };
+}
+
 /** The WHERE conditions of a list input (without the cursor). */
-function filterConditions(datasetId: string, input: z.output<typeof listTracesInput>): Prisma.Sql[] {
+function filterConditions(datasetId: string, input: z.output<typeof listTracesInput>, reasoning: ReasoningPlan = null): Prisma.Sql[] {
   const conds: Prisma.Sql[] = [Prisma.sql`t."datasetId" = ${datasetId}`];
   if (input.status === "uncurated") conds.push(Prisma.sql`t."latestStatus" IS NULL`);
   else if (input.status) conds.push(Prisma.sql`t."latestStatus" = ${input.status}::"CurationStatus"`);
@@ -177,15 +200,12 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
   if (input.search) {
     const like = `%${escapeLike(input.search)}%`;
     const inQuestion = Prisma.sql`t.question ILIKE ${like} OR t."externalId" ILIKE ${like}`;
-    if (input.searchIn === "reasoning") {
-      const tsq = reasoningQuery(input.search);
+    if (reasoning?.strategy === "ids") {
       // Ids from both indexes (trigram and full text), so neither side forces a scan of the dataset.
-      conds.push(
-        tsq
-          ? Prisma.sql`t.id IN (SELECT q.id FROM "Trace" q WHERE q."datasetId" = ${datasetId} AND (q.question ILIKE ${like} OR q."externalId" ILIKE ${like})
-              UNION ALL SELECT sprint_reasoning_matches(${datasetId}, ${tsq}))`
-          : Prisma.sql`(${inQuestion})`,
-      );
+      conds.push(Prisma.sql`t.id IN (SELECT q.id FROM "Trace" q WHERE q."datasetId" = ${datasetId} AND (q.question ILIKE ${like} OR q."externalId" ILIKE ${like})
+        UNION ALL SELECT sprint_reasoning_matches(${datasetId}, ${reasoning.tsq}))`);
+    } else if (reasoning?.strategy === "rows") {
+      conds.push(Prisma.sql`(${inQuestion} OR EXISTS (SELECT 1 FROM "TraceSearch" s WHERE s."traceId" = t.id AND s.vector @@ ${reasoning.tsq}))`);
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }
   return conds;
@@ -202,9 +222,14 @@ async function datasetOf(db: PrismaClient, actor: Actor, datasetId: string): Pro
   return ds.id;
 }
 
-/** The planner's row estimate for a WHERE (planning only, ~1 ms). */
-async function estimateRows(db: PrismaClient, where: Prisma.Sql): Promise<number> {
-  const plan = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Trace" t WHERE ${where}`;
+/** The planner's row estimate for a WHERE on the traces (planning only, ~1 ms). */
+function estimateRows(db: PrismaClient, where: Prisma.Sql): Promise<number> {
+  return planRows(db, Prisma.sql`SELECT 1 FROM "Trace" t WHERE ${where}`);
+}
+
+/** The planner's row estimate of a query (EXPLAIN, not run). */
+async function planRows(db: PrismaClient, query: Prisma.Sql): Promise<number> {
+  const plan = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>`EXPLAIN (FORMAT JSON) ${query}`;
   const raw = plan[0]?.["QUERY PLAN"];
   const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan?: { "Plan Rows"?: number } }[];
   return Math.round(doc?.[0]?.Plan?.["Plan Rows"] ?? 0);
@@ -214,7 +239,9 @@ async function estimateRows(db: PrismaClient, where: Prisma.Sql): Promise<number
  * The total: the planner's estimate when it is far beyond EXACT_COUNT_LIMIT (counting would read most of a
  * huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the estimate).
  */
-async function countMatching(db: PrismaClient, where: Prisma.Sql, trustEstimate: boolean): Promise<TraceTotal> {
+async function countMatching(db: PrismaClient, where: Prisma.Sql, trustEstimate: boolean, reasoning: ReasoningPlan = null): Promise<TraceTotal> {
+  // A broad reasoning search: the full-text statistics' estimate (counting would read every match).
+  if (reasoning?.strategy === "rows" && reasoning.estimate > EXACT_COUNT_LIMIT) return { count: reasoning.estimate, exact: false };
   const estimate = await estimateRows(db, where);
   // Search estimates (ILIKE, full text through a function) are too rough to skip counting on.
   if (trustEstimate && estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
@@ -234,7 +261,8 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
   const asc = input.dir === "asc";
   const k = `${input.sort}:${input.dir}`;
   const cursor = input.cursor ? decodeCursor(input.cursor, k, key.kind) : null;
-  const base = filterConditions(datasetId, input);
+  const reasoning = await planReasoning(db, datasetId, input);
+  const base = filterConditions(datasetId, input, reasoning);
   const where = Prisma.join(base, " AND ");
   const cmp = asc ? Prisma.sql`>` : Prisma.sql`<`;
   const dirSql = asc ? Prisma.sql`ASC` : Prisma.sql`DESC`;
@@ -261,7 +289,7 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
   const rowsQuery = db.$queryRaw<(TraceListRow & { seg: number; sortkey: Date | number | null })[]>`
     SELECT * FROM (${Prisma.join(segments, " UNION ALL ")}) page
     ORDER BY seg, sortkey ${dirSql}, id ${dirSql} LIMIT ${limit}`;
-  const [raw, total, search] = await Promise.all([rowsQuery, input.withTotal ? countMatching(db, where, !input.search) : Promise.resolve(null), searchSupport(db)]);
+  const [raw, total, search] = await Promise.all([rowsQuery, input.withTotal ? countMatching(db, where, !input.search, reasoning) : Promise.resolve(null), searchSupport(db)]);
 
   const last = raw[raw.length - 1];
   const nextCursor =
@@ -278,7 +306,8 @@ export const countTracesInput = listTracesInput.omit({ sort: true, dir: true, cu
 export async function countTraces(db: PrismaClient, actor: Actor, rawInput: z.input<typeof countTracesInput>): Promise<TraceTotal> {
   const input = listTracesInput.parse(rawInput);
   const datasetId = await datasetOf(db, actor, input.datasetId);
-  return countMatching(db, Prisma.join(filterConditions(datasetId, input), " AND "), !input.search);
+  const reasoning = await planReasoning(db, datasetId, input);
+  return countMatching(db, Prisma.join(filterConditions(datasetId, input, reasoning), " AND "), !input.search, reasoning);
 }
 
 export const traceIdInput = z.object({ traceId: z.string().min(1).max(64) });

@@ -10,6 +10,7 @@ import { TRPCError } from "@trpc/server";
 import { prisma } from "../../server/db/client";
 import { createCaller } from "../../server/api/root";
 import { contentHash } from "../../server/curation/import/run";
+import { reasoningSearchTuning } from "../../server/curation/traces";
 
 const db = prisma;
 const tag = `tl-${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}`;
@@ -108,7 +109,7 @@ function expectSorted(rows: { id: string; key: unknown }[], dir: Dir) {
 }
 
 const base = Date.UTC(2026, 5, 1);
-let originalIds: string[] = [];
+const originalIds: string[] = [];
 
 beforeAll(async () => {
   const user = await db.user.create({ data: { email: `viewer-${tag}@example.test`, name: "viewer" } });
@@ -225,7 +226,11 @@ describe("search", () => {
     await db.trace.delete({ where: { id: quad.id } });
   });
 
-  it("searches the reasoning only when asked, by word prefixes, through the full-text index", async () => {
+  for (const broad of [false, true]) {
+    const strategy = broad ? "row by row (broad matches)" : "from the index's ids (selective matches)";
+  it(`searches the reasoning only when asked, by word prefixes, through the full-text index: ${strategy}`, async () => {
+    reasoningSearchTuning.broadMin = broad ? -1 : 5000;
+    reasoningSearchTuning.broadShare = broad ? 0 : 0.1;
     // "backtracking" is only in the reasoning of traces i % 3 == 0 (14 of 40).
     expect((await search("backtracking")).rows).toEqual([]);
     const hits = await search("backtracking", "reasoning");
@@ -240,7 +245,12 @@ describe("search", () => {
     // The question is still searched with the reasoning option.
     expect((await search("Problem 7:", "reasoning")).rows.length).toBe(1);
     expect((await search(tag, "reasoning")).rows.length).toBe(40); // the tag is one word of every reasoning
+    expect(await caller.traces.count({ workspaceId, datasetId, search: "backtracking", searchIn: "reasoning" })).toEqual({ count: 14, exact: true });
+    reasoningSearchTuning.broadMin = 5000;
+    reasoningSearchTuning.broadShare = 0.1;
   });
+
+  }
 
   it("combines search with filters and sorts", async () => {
     const r = await caller.traces.list({ workspaceId, datasetId, search: "backtracking", searchIn: "reasoning", status: "kept", sort: "stages", dir: "desc", limit: 100 });
