@@ -15,7 +15,7 @@
  * Database: with DATABASE_URL, a dedicated database `<name>_bench` on the same server, dropped and recreated
  * (never the DATABASE_URL database itself); with `--embedded`, an embedded PGlite in a child process with a
  * temp data dir (default N 10,000). Options: --n N, --reps R (default 20), --concurrency C (default 50),
- * --embedded, --keep (keep the bench database).
+ * --embedded, --keep (keep the bench database and its data, server mode).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -299,6 +299,7 @@ async function main() {
   t = performance.now();
   await db.$executeRawUnsafe(`VACUUM ANALYZE "Trace"`);
   await db.$executeRawUnsafe(`VACUUM ANALYZE "CuratedTrajectory"`);
+  await db.$executeRawUnsafe(`VACUUM ANALYZE "TraceSearch"`);
   console.log(`VACUUM ANALYZE ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const deepOffset = Math.floor(N * 0.9);
   const [deepCreated] = await db.$queryRaw<{ id: string; createdAt: Date }[]>`SELECT id, "createdAt" FROM "Trace" WHERE "datasetId" = ${big.id} ORDER BY "createdAt", id OFFSET ${deepOffset} LIMIT 1`;
@@ -376,8 +377,10 @@ async function main() {
   if (rate < 1000) failures++;
   console.log(`\n${failures === 0 ? "all targets met" : `${failures} target(s) missed`} — load average now ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (a shared machine: other processes compete for the CPUs)`);
 
-  await db.workspace.delete({ where: { id: ws.id } }).catch(() => undefined);
-  await db.user.delete({ where: { id: user.id } }).catch(() => undefined);
+  if (!keep) {
+    await db.workspace.delete({ where: { id: ws.id } }).catch(() => undefined);
+    await db.user.delete({ where: { id: user.id } }).catch(() => undefined);
+  }
   await db.$disconnect();
   await pool.end();
   await dbh.stop();

@@ -205,7 +205,9 @@ function filterConditions(datasetId: string, input: z.output<typeof listTracesIn
       conds.push(Prisma.sql`t.id IN (SELECT q.id FROM "Trace" q WHERE q."datasetId" = ${datasetId} AND (q.question ILIKE ${like} OR q."externalId" ILIKE ${like})
         UNION ALL SELECT sprint_reasoning_matches(${datasetId}, ${reasoning.tsq}))`);
     } else if (reasoning?.strategy === "rows") {
-      conds.push(Prisma.sql`(${inQuestion} OR EXISTS (SELECT 1 FROM "TraceSearch" s WHERE s."traceId" = t.id AND s.vector @@ ${reasoning.tsq}))`);
+      // A correlated scalar subquery stays a per-row primary-key probe (an EXISTS would be turned into a hashed
+      // scan of every vector).
+      conds.push(Prisma.sql`(${inQuestion} OR COALESCE((SELECT s.vector @@ ${reasoning.tsq} FROM "TraceSearch" s WHERE s."traceId" = t.id), false))`);
     } else conds.push(Prisma.sql`(${inQuestion})`);
   }
   return conds;

@@ -45,6 +45,8 @@ export let lastRecount: { traces: number; countingCpuMs: number; countedIn: stri
 export { countReasoning } from "./token-count-process";
 
 const DEFAULT_BATCH = 500;
+/** After counting at least this many traces, the job refreshes the planner statistics. */
+const ANALYZE_AFTER = 5000;
 
 /** The job definition (listed in server/job-kinds.ts). */
 export const recountTokensJob = defineJob({
@@ -103,6 +105,11 @@ export const recountTokensJob = defineJob({
         batch = await next;
       }
       await write;
+      if (done >= ANALYZE_AFTER) {
+        // Fresh statistics right after a big import, so the trace table's plans (and the reasoning search's
+        // selective/broad choice) see the new rows without waiting for autovacuum. Best effort.
+        await prisma.$executeRawUnsafe(`ANALYZE "Trace", "TraceSearch"`).catch(() => undefined);
+      }
       lastRecount = { traces: done, countingCpuMs: Math.round(counter.cpuMs()), countedIn: counter.mode };
       return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer };
     } finally {
