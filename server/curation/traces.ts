@@ -285,8 +285,11 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
   if (key.nullable) {
     const conds = [...base, Prisma.sql`${key.sql} IS NULL`];
     if (cursor && cursor.v === null) conds.push(Prisma.sql`t.id ${cmp} ${cursor.id}`);
+    // Ordered like the (datasetId, key, id) index read in this direction (the key is NULL throughout, so this is
+    // id order): the planner does not treat "key IS NULL" as fixing the key, and would otherwise scan by id.
+    const nullsSql = asc ? Prisma.sql`NULLS LAST` : Prisma.sql`NULLS FIRST`;
     segments.push(Prisma.sql`(SELECT ${COLUMNS}, 1 AS seg, ${key.sql} AS sortkey FROM "Trace" t WHERE ${Prisma.join(conds, " AND ")}
-      ORDER BY t.id ${dirSql} LIMIT ${limit})`);
+      ORDER BY ${key.sql} ${dirSql} ${nullsSql}, t.id ${dirSql} LIMIT ${limit})`);
   }
   const rowsQuery = db.$queryRaw<(TraceListRow & { seg: number; sortkey: Date | number | null })[]>`
     SELECT * FROM (${Prisma.join(segments, " UNION ALL ")}) page
