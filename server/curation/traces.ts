@@ -242,8 +242,9 @@ async function planRows(db: PrismaClient, query: Prisma.Sql): Promise<number> {
  * huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the estimate).
  */
 async function countMatching(db: PrismaClient, where: Prisma.Sql, trustEstimate: boolean, reasoning: ReasoningPlan = null): Promise<TraceTotal> {
-  // A broad reasoning search: the full-text statistics' estimate (counting would read every match).
-  if (reasoning?.strategy === "rows" && reasoning.estimate > EXACT_COUNT_LIMIT) return { count: reasoning.estimate, exact: false };
+  // A broad reasoning search (thousands of matches, ≥10% of the dataset): the full-text statistics' estimate,
+  // labelled as such (counting would probe every row's vector).
+  if (reasoning?.strategy === "rows") return { count: reasoning.estimate, exact: false };
   const estimate = await estimateRows(db, where);
   // Search estimates (ILIKE, full text through a function) are too rough to skip counting on.
   if (trustEstimate && estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
