@@ -45,6 +45,8 @@ export let lastRecount: { traces: number; countingCpuMs: number; countedIn: stri
 export { countReasoning } from "./token-count-process";
 
 const DEFAULT_BATCH = 500;
+/** From this many traces on, counting runs in the low-priority child process. */
+const CHILD_PROCESS_FROM = 2000;
 /** After counting at least this many traces, the job refreshes the planner statistics. */
 const ANALYZE_AFTER = 5000;
 
@@ -63,11 +65,12 @@ export const recountTokensJob = defineJob({
     });
     if (!dataset) throw new PermanentJobError(`Dataset ${datasetId} does not exist in this workspace`);
 
+    const scope = { datasetId, ...(ctx.input.onlyMissing ? { reasoningTokens: null } : {}) };
+    const total = await prisma.trace.count({ where: scope });
     await ctx.reportProgress(0, "Loading the tokenizer");
-    const counter = await startTokenCounter();
+    // A small batch is counted in-process: starting the counting process costs seconds.
+    const counter = await startTokenCounter({ preferChild: total >= CHILD_PROCESS_FROM });
     try {
-      const scope = { datasetId, ...(ctx.input.onlyMissing ? { reasoningTokens: null } : {}) };
-      const total = await prisma.trace.count({ where: scope });
       let done = 0;
       let totalTokens = 0;
       await ctx.reportProgress(0, `Counting tokens of ${total} traces`);
