@@ -15,7 +15,7 @@ import type { Step } from "../sprint/steps";
 import type { Tokenizer } from "../sprint/types";
 import { storedMetrics, type StoredMetrics } from "../curation/curate-trace";
 import { finalAnswerFor } from "../curation/final-answer";
-import { ReviewError, type Actor } from "./service";
+import { idSchema, ReviewError, type Actor } from "./access";
 import { recordAudit } from "../audit";
 
 const range = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
@@ -39,6 +39,13 @@ export const draftSchema = z.object({
   dag: z.record(z.string().regex(/^\d+$/), z.array(z.number().int().min(1)).max(2000)),
   stagePins: z.record(z.string().regex(/^\d+$/), z.number().int().min(1)).optional(),
 });
+
+const versionNumber = z.number().int().min(1);
+export const historyInput = z.object({ trajectoryId: idSchema });
+export const versionInput = z.object({ trajectoryId: idSchema, version: versionNumber });
+export const diffInput = z.object({ trajectoryId: idSchema, from: versionNumber, to: versionNumber });
+export const saveDraftInput = z.object({ trajectoryId: idSchema, baseVersion: versionNumber, draft: draftSchema, note: z.string().max(2000).optional() });
+export const restoreInput = z.object({ trajectoryId: idSchema, version: versionNumber, baseVersion: versionNumber });
 export type DraftInput = z.infer<typeof draftSchema>;
 
 export function toDraft(input: DraftInput): TrajectoryDraft {
@@ -138,8 +145,15 @@ export async function saveDraft(
   }
   const stored = draftToStored(draft);
   const baseline = (t.metrics as Partial<StoredMetrics> | null)?.baselineTokens ?? t.trace.reasoningTokens ?? tokenizer.count(t.trace.reasoning);
-  const lineCount = (t.metrics as { lineCount?: number } | null)?.lineCount;
-  const metrics = { ...storedMetrics(comp.trajectory, tokenizer, { steps: draft.steps, dag: draft.dag }, baseline), ...(lineCount ? { lineCount } : {}) };
+  const prior = t.metrics as { lineCount?: number; curation?: unknown } | null;
+  const lineCount = prior?.lineCount;
+  // The curation provenance (decision, rules, backend, repairs, confidence) describes how the trajectory was made;
+  // a reviewer's edit changes the structure, not that history, so it is carried over.
+  const metrics = {
+    ...storedMetrics(comp.trajectory, tokenizer, { steps: draft.steps, dag: draft.dag }, baseline),
+    ...(lineCount ? { lineCount } : {}),
+    ...(prior?.curation !== undefined ? { curation: prior.curation } : {}),
+  };
   const next = t.version + 1;
   const columns = {
     steps: stored.steps as unknown as Prisma.InputJsonValue,
