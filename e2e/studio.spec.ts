@@ -83,6 +83,22 @@ test("upload → error report → offline curation to 100% → trace with stages
   const kept = Number(/kept (\d+)/.exec(counts ?? "")?.[1]);
   expect(kept).toBeGreaterThan(50);
 
+  // Why a trace was kept or filtered is a column of the table.
+  const filtered = Number(/filtered (\d+)/.exec(counts ?? "")?.[1]);
+  if (filtered > 0) {
+    await page.getByLabel("Status filter").selectOption("filtered");
+    await expect(page.getByTestId("traces-total")).toHaveText(`${filtered} traces`);
+    await expect(page.getByTestId("trace-reason").first()).toHaveText(/\S/);
+    await page.getByLabel("Status filter").selectOption("");
+  }
+
+  // Searching inside the reasoning is an explicit option: "click" is only in the first trace's reasoning.
+  await page.getByLabel("Search traces").fill("click");
+  await expect(page.getByTestId("traces-total")).toHaveText("0 traces");
+  await page.getByLabel("Search the reasoning too").check();
+  await expect(page.getByTestId("traces-total")).toHaveText("1 traces");
+  await page.getByLabel("Search the reasoning too").uncheck();
+
   // Open the first trace (with the XSS corpus): stages, DAG and metrics show; the corpus is inert text.
   await page.getByLabel("Search traces").fill(firstQuestion.slice(0, 40));
   await expect(page.getByTestId("traces-total")).toHaveText("1 traces");

@@ -8,7 +8,9 @@
  *  - the adapter cannot deserialize Postgres `name`/`"char"` columns (OIDs 19, 18; arrays 1003, 1002),
  *    which the schema describer reads: such columns are reported as text / text[];
  *  - PostgreSQL 18 keeps NOT NULL constraints in pg_constraint, which panics the 6.19 describer:
- *    its `contype NOT IN ('p', 'u', 'f')` filter is narrowed to `contype IN ('c', 'x')`.
+ *    its `contype NOT IN ('p', 'u', 'f')` filter is narrowed to `contype IN ('c', 'x')`;
+ *  - adapter-pg's executeScript splits a script on every ";", which breaks function bodies and DO blocks:
+ *    migration scripts are sent whole.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -88,6 +90,20 @@ function patchAdapter(adapter: Adapter, onDispose?: () => Promise<void>): Adapte
         return (q: Query) => {
           const fn = Reflect.get(target, prop, receiver) as (q: Query) => Promise<unknown>;
           return fn.call(target, { ...q, sql: rewriteSql(q.sql) });
+        };
+      }
+      if (prop === "executeScript") {
+        // adapter-pg splits a migration script on every ";" (breaking `$$ … $$` function bodies and DO blocks):
+        // send it whole instead, as one simple-protocol query (Postgres runs the statements in order).
+        return async (script: string) => {
+          const driver = (target as unknown as { underlyingDriver(): { query(sql: string): Promise<unknown> } }).underlyingDriver();
+          try {
+            await driver.query(script);
+          } catch (err) {
+            const onError = (target as unknown as { onError?: (e: unknown) => never }).onError;
+            if (typeof onError === "function") onError.call(target, err);
+            throw err;
+          }
         };
       }
       if (prop === "dispose" && onDispose) {

@@ -1,10 +1,12 @@
 "use client";
 /**
  * Server-paginated, virtualized trace table (TanStack Table for columns, TanStack Virtual for rows).
- * Filters, search and sort run in the database; pages of 200 rows load as you scroll.
+ * Filters, search and sort run in the database (server/curation/traces.ts); pages of 200 rows load as you
+ * scroll, keyset-paged (each page continues after the previous page's last row). The total is fetched with
+ * the first page only (an estimate beyond 25k matches, shown with "≈"). Cells: trace-cells.tsx.
  * Keyboard: j/k or ↓/↑ move the selection, Enter opens the trace, / focuses search.
  */
-import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
@@ -12,7 +14,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
-import { MathText } from "@/components/math-text";
+import { NumberCell, QuestionCell, ReasonCell, ReductionCell, StatusCell } from "./trace-cells";
 
 type Status = "uncurated" | "pending" | "running" | "kept" | "filtered" | "failed";
 type Sort = "created" | "tokens" | "stages" | "reduction" | "sequential";
@@ -30,13 +32,6 @@ interface Row {
 
 const PAGE = 200;
 const nf = new Intl.NumberFormat("en");
-const STATUS_STYLE: Record<string, string> = {
-  kept: "bg-green-100 text-green-800",
-  filtered: "bg-amber-100 text-amber-800",
-  failed: "bg-red-100 text-red-800",
-  pending: "bg-zinc-100 text-zinc-700",
-  running: "bg-blue-100 text-blue-800",
-};
 
 const col = createColumnHelper<Row>();
 
@@ -47,6 +42,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
   const router = useRouter();
   const [status, setStatus] = useState<Status | "">("");
   const [search, setSearch] = useState("");
+  const [inReasoning, setInReasoning] = useState(false);
   const [debounced, setDebounced] = useState("");
   const [minStages, setMinStages] = useState("");
   const [minReduction, setMinReduction] = useState("");
@@ -60,62 +56,54 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     return () => clearTimeout(t);
   }, [search]);
 
-  const filters = {
+  const where = {
     workspaceId: ws.id,
     datasetId,
     ...(status ? { status } : {}),
-    ...(debounced ? { search: debounced } : {}),
+    ...(debounced ? { search: debounced, searchIn: inReasoning ? ("reasoning" as const) : ("question" as const) } : {}),
     ...(minStages ? { minStages: Number(minStages) } : {}),
     ...(minReduction ? { minReduction: Number(minReduction) / 100 } : {}),
     ...(maxTokens ? { maxTokens: Number(maxTokens) } : {}),
+  };
+  const filters = {
+    ...where,
     sort,
     dir,
     limit: PAGE,
   };
   const query = useInfiniteQuery({
     ...trpc.traces.list.infiniteQueryOptions(filters, {
-      initialCursor: 0,
-      getNextPageParam: (last, all) => {
-        const loaded = all.reduce((n, p) => n + p.rows.length, 0);
-        return loaded < last.total ? loaded : undefined;
-      },
+      initialCursor: null,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
     }),
     placeholderData: keepPreviousData,
     refetchInterval: live ? 3000 : false,
   });
+  // The total: once per filter set (not per scroll page), in parallel with the first page.
+  const count = useQuery({ ...trpc.traces.count.queryOptions(where), placeholderData: keepPreviousData, refetchInterval: live ? 3000 : false });
   const qc = useQueryClient();
   const wasLive = useRef(false);
   useEffect(() => {
-    if (wasLive.current && !live) void qc.invalidateQueries({ queryKey: trpc.traces.list.infiniteQueryKey() });
+    if (wasLive.current && !live) {
+      void qc.invalidateQueries({ queryKey: trpc.traces.list.infiniteQueryKey() });
+      void qc.invalidateQueries({ queryKey: trpc.traces.count.queryKey() });
+    }
     wasLive.current = !!live;
   }, [live, qc, trpc]);
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.rows as Row[]) ?? [], [query.data]);
-  const total = query.data?.pages[0]?.total ?? 0;
+  const first = query.data?.pages[0];
+  const total = count.data ?? null;
+  const searchScan = debounced !== "" && first ? (inReasoning && first.search.reasoning === "scan") || first.search.question === "scan" : false;
 
   const columns = useMemo(
     () => [
-      col.accessor("question", {
-        header: "Question",
-        cell: (c) => <MathText className="line-clamp-2" text={c.getValue()} max={240} />,
-      }),
-      col.accessor("reasoningTokens", { header: "Tokens", cell: (c) => (c.getValue() === null ? "—" : nf.format(c.getValue()!)) }),
-      col.accessor("curationStatus", {
-        header: "Status",
-        cell: (c) => {
-          const v = c.getValue();
-          return v ? (
-            <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_STYLE[v] ?? ""}`} title={c.row.original.reason ?? undefined}>{v}</span>
-          ) : (
-            <span className="text-xs text-zinc-400">uncurated</span>
-          );
-        },
-      }),
+      col.accessor("question", { header: "Question", cell: (c) => <QuestionCell question={c.getValue()} /> }),
+      col.accessor("reasoningTokens", { header: "Tokens", cell: (c) => <NumberCell value={c.getValue()} /> }),
+      col.accessor("curationStatus", { header: "Status", cell: (c) => <StatusCell status={c.getValue()} reason={c.row.original.reason} /> }),
+      col.accessor("reason", { header: "Why kept / filtered", cell: (c) => <ReasonCell reason={c.getValue()} /> }),
       col.accessor("stageCount", { header: "Stages", cell: (c) => c.getValue() ?? "—" }),
-      col.accessor("sequentialTokens", { header: "Seq. tokens", cell: (c) => (c.getValue() === null ? "—" : nf.format(c.getValue()!)) }),
-      col.accessor("reduction", {
-        header: "Reduction",
-        cell: (c) => (c.getValue() === null ? "—" : `${Math.round(c.getValue()! * 100)}%`),
-      }),
+      col.accessor("sequentialTokens", { header: "Seq. tokens", cell: (c) => <NumberCell value={c.getValue()} /> }),
+      col.accessor("reduction", { header: "Reduction", cell: (c) => <ReductionCell value={c.getValue()} /> }),
     ],
     [],
   );
@@ -172,12 +160,16 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
     }
   };
   const SORTABLE: Record<string, Sort> = { reasoningTokens: "tokens", stageCount: "stages", sequentialTokens: "sequential", reduction: "reduction" };
-  const grid = "grid grid-cols-[minmax(0,1fr)_80px_90px_64px_100px_84px] gap-3";
+  const grid = "grid grid-cols-[minmax(0,1fr)_80px_90px_minmax(0,180px)_64px_100px_84px] gap-3";
 
   return (
     <section className="card" data-testid="traces-table">
       <div className="flex flex-wrap items-end gap-2 border-b border-zinc-200 p-3 text-sm">
-        <input ref={searchRef} className="input max-w-64" placeholder="Search question or text  ( / )" aria-label="Search traces" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input ref={searchRef} className="input max-w-64" placeholder="Search question or id  ( / )" aria-label="Search traces" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <label className="flex items-center gap-1 text-xs text-zinc-600" title="Also match words of the reasoning (full-text: word prefixes; or &quot;quoted phrase&quot;, or, -word)">
+          <input type="checkbox" aria-label="Search the reasoning too" checked={inReasoning} onChange={(e) => setInReasoning(e.target.checked)} />
+          also in reasoning (words)
+        </label>
         <select aria-label="Status filter" className="input w-36" value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
           <option value="">all statuses</option>
           {(["uncurated", "pending", "running", "kept", "filtered", "failed"] as const).map((s) => <option key={s} value={s}>{s}</option>)}
@@ -185,8 +177,15 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
         <input aria-label="Minimum stages" className="input w-28" type="number" min={0} placeholder="min stages" value={minStages} onChange={(e) => setMinStages(e.target.value)} />
         <input aria-label="Minimum reduction %" className="input w-32" type="number" placeholder="min reduction %" value={minReduction} onChange={(e) => setMinReduction(e.target.value)} />
         <input aria-label="Maximum tokens" className="input w-28" type="number" min={0} placeholder="max tokens" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
-        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total">{nf.format(total)} traces</span>
+        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total" title={total && !total.exact ? "Estimated from table statistics (more than 10,000 matches)" : undefined}>
+          {total === null ? "…" : total.atLeast ? `more than ${nf.format(total.count)} traces` : `${total.exact ? "" : "≈ "}${nf.format(total.count)} traces`}
+        </span>
       </div>
+      {searchScan && (
+        <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-800" data-testid="search-scan-note">
+          This database has no search index ({inReasoning ? "pg_trgm or the full-text index is missing" : "the pg_trgm extension is missing"}): search works, but scans the whole dataset.
+        </p>
+      )}
       <div className={`${grid} border-b border-zinc-200 bg-zinc-50 px-3 py-2 text-xs font-medium text-zinc-500`} role="row">
         {table.getHeaderGroups()[0]!.headers.map((h) => {
           const s = SORTABLE[h.column.id];

@@ -1,5 +1,8 @@
 "use client";
-/** Run history of the playground: SPRINT runs of the workspace (baselines linked), with search and mine/all. */
+/**
+ * Run history of the playground: SPRINT runs of the workspace (baselines linked), with search and mine/all.
+ * Keyset-paged (newest first): Older/Newer walk a stack of page cursors; the total comes with the first page.
+ */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
@@ -16,15 +19,23 @@ export function RunHistory() {
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const [mine, setMine] = useState(true);
-  const [page, setPage] = useState(0);
+  /** Cursors of the pages visited so far (null: the newest page); the last one is shown. */
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const page = cursors.length - 1;
+  const setPage = (p: number) => setCursors((cs) => (p === 0 ? [null] : cs.slice(0, p + 1)));
   const deferred = useDeferredValue(search.trim());
   const list = useQuery({
-    ...trpc.inference.list.queryOptions({ workspaceId: ws.id, search: deferred || undefined, mine, cursor: page * PAGE, limit: PAGE }),
+    ...trpc.inference.list.queryOptions({ workspaceId: ws.id, search: deferred || undefined, mine, cursor: cursors[page] ?? null, limit: PAGE }),
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (q.state.data?.rows.some((r) => r.status === "running" || r.status === "queued") ? 3000 : false),
   });
-  const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE));
+  // The first page carries the total (the same query as page 1, so it is fetched once and stays cached).
+  const first = useQuery({
+    ...trpc.inference.list.queryOptions({ workspaceId: ws.id, search: deferred || undefined, mine, cursor: null, limit: PAGE }),
+    placeholderData: keepPreviousData,
+  });
+  const total = first.data?.total != null ? { n: first.data.total, atLeast: first.data.totalAtLeast } : null;
+  const nextCursor = list.data?.nextCursor ?? null;
   return (
     <section className="card" data-testid="run-history">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 px-4 py-3">
@@ -38,7 +49,7 @@ export function RunHistory() {
             value={search}
             onChange={(e) => {
               setSearch(e.target.value);
-              setPage(0);
+              setCursors([null]);
             }}
             data-testid="run-search"
           />
@@ -54,7 +65,7 @@ export function RunHistory() {
                 className={`px-2 py-1 ${mine === o.v ? "bg-zinc-800 text-white" : "bg-white text-zinc-700 hover:bg-zinc-100"}`}
                 onClick={() => {
                   setMine(o.v);
-                  setPage(0);
+                  setCursors([null]);
                 }}
               >
                 {o.label}
@@ -88,16 +99,16 @@ export function RunHistory() {
           ))}
         </ul>
       )}
-      {total > PAGE && (
+      {(page > 0 || nextCursor) && (
         <div className="flex items-center justify-between border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500">
           <span>
-            {total} runs · page {page + 1} of {pages}
+            {total ? `${total.atLeast ? "more than " : ""}${total.n} runs · ` : ""}page {page + 1}
           </span>
           <span className="space-x-2">
-            <button type="button" className="btn-secondary py-0.5" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
+            <button type="button" className="btn-secondary py-0.5" disabled={page === 0} onClick={() => setPage(page - 1)}>
               Previous
             </button>
-            <button type="button" className="btn-secondary py-0.5" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)}>
+            <button type="button" className="btn-secondary py-0.5" disabled={!nextCursor} onClick={() => nextCursor && setCursors((cs) => [...cs, nextCursor])}>
               Next
             </button>
           </span>

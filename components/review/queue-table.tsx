@@ -22,13 +22,20 @@ export function QueueTable({ datasetId }: { datasetId: string }) {
   const router = useRouter();
   const [mine, setMine] = useState(!ws.can("curator"));
   const [status, setStatus] = useState<Status | "">("");
-  const [page, setPage] = useState(0);
+  /** Cursors of the pages visited (null: the first page); the last one is shown (keyset pages). */
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const page = cursors.length - 1;
+  const setPage = (p: number) => setCursors((cs) => (p === 0 ? [null] : cs.slice(0, p + 1)));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<Bulk | null>(null);
   const [assignOpen, setAssignOpen] = useState(false);
   const [cursorRow, setCursorRow] = useState(0);
-  const input = { workspaceId: ws.id, datasetId, mine, ...(status ? { status } : {}), cursor: page * PAGE, limit: PAGE };
-  const q = useQuery(trpc.review.queue.queryOptions(input));
+  const filter = { workspaceId: ws.id, datasetId, mine, ...(status ? { status } : {}), limit: PAGE };
+  const q = useQuery(trpc.review.queue.queryOptions({ ...filter, cursor: cursors[page] ?? null }));
+  // The first page carries the total (the same query as page 1: fetched once, kept in the cache).
+  const first = useQuery(trpc.review.queue.queryOptions({ ...filter, cursor: null }));
+  const total = first.data?.total ?? null;
+  const nextCursor = q.data?.nextCursor ?? null;
   const act = useMutation(
     trpc.review.curatorAction.mutationOptions({
       onSuccess: () => {
@@ -78,7 +85,7 @@ export function QueueTable({ datasetId }: { datasetId: string }) {
             {STATUSES.map((s) => <option key={s} value={s}>{s ? s.replace("_", " ") : "any"}</option>)}
           </select>
         </label>
-        <span className="text-zinc-500" data-testid="queue-total">{q.data ? `${q.data.total} items` : "…"}</span>
+        <span className="text-zinc-500" data-testid="queue-total">{total !== null ? `${first.data?.totalAtLeast ? "more than " : ""}${total} items` : "…"}</span>
         {ws.can("curator") && selected.size > 0 && (
           <div className="ml-auto flex flex-wrap items-center gap-2" data-testid="bulk-actions">
             <span className="text-zinc-600">{selected.size} selected</span>
@@ -136,11 +143,11 @@ export function QueueTable({ datasetId }: { datasetId: string }) {
           </tbody>
         </table>
       )}
-      {q.data && q.data.total > PAGE && (
+      {(page > 0 || nextCursor) && (
         <div className="flex items-center justify-end gap-2 border-t border-zinc-100 p-2 text-sm">
-          <button className="btn-secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>Previous</button>
-          <span className="text-zinc-500">page {page + 1} of {Math.ceil(q.data.total / PAGE)}</span>
-          <button className="btn-secondary" disabled={(page + 1) * PAGE >= q.data.total} onClick={() => setPage((p) => p + 1)}>Next</button>
+          <button className="btn-secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
+          <span className="text-zinc-500">page {page + 1}{total !== null && !first.data?.totalAtLeast ? ` of ${Math.max(1, Math.ceil(total / PAGE))}` : ""}</span>
+          <button className="btn-secondary" disabled={!nextCursor} onClick={() => nextCursor && setCursors((cs) => [...cs, nextCursor])}>Next</button>
         </div>
       )}
       {assignOpen && (

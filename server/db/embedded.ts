@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export interface EmbeddedPostgres {
@@ -31,7 +32,9 @@ export interface EmbeddedOptions {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const host = opts.host ?? "127.0.0.1";
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
-  const db = opts.dataDir ? await PGlite.create({ dataDir: opts.dataDir }) : await PGlite.create();
+  // pg_trgm backs the trace search's trigram indexes (the migration creates the extension when it loads).
+  const extensions = { pg_trgm };
+  const db = opts.dataDir ? await PGlite.create({ dataDir: opts.dataDir, extensions }) : await PGlite.create({ extensions });
   const server = new PGLiteSocketServer({
     db,
     host,

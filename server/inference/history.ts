@@ -12,7 +12,7 @@ import { InferenceError, LOCAL_ENDPOINT_ID, idSchema } from "./errors";
 import { isActiveHere } from "./live";
 
 export const eventsInput = z.object({ runId: idSchema, afterSeq: z.number().int().min(-1).default(-1) });
-export const listRunsInput = z.object({ search: z.string().trim().max(200).optional(), mine: z.boolean().optional(), cursor: z.number().int().min(0).nullish(), limit: z.number().int().min(1).max(200).default(50) });
+export const listRunsInput = z.object({ search: z.string().trim().max(200).optional(), mine: z.boolean().optional(), cursor: z.string().max(300).nullish(), limit: z.number().int().min(1).max(200).default(50) });
 
 // ───────────────────────────── reads ─────────────────────────────
 
@@ -112,20 +112,50 @@ export async function eventsFor(db: PrismaClient, actor: Actor, input: { runId: 
   return runEvents(db, run.id, input.afterSeq);
 }
 
-export async function listRuns(db: PrismaClient, actor: Actor, input: { search?: string | undefined; mine?: boolean | undefined; cursor?: number | null | undefined; limit: number }) {
+/** Beyond this many runs the history says "more than …" instead of counting them all. */
+const RUN_COUNT_LIMIT = 10_000;
+
+function runCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ t: createdAt.toISOString(), id })).toString("base64url");
+}
+
+function parseRunCursor(raw: string): { t: Date; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { t?: unknown; id?: unknown };
+    const t = typeof c.t === "string" ? new Date(c.t) : null;
+    if (t && !Number.isNaN(t.getTime()) && typeof c.id === "string" && c.id.length > 0 && c.id.length <= 64) return { t, id: c.id };
+  } catch {
+    // fall through
+  }
+  throw new InferenceError("BAD_REQUEST", "Invalid page cursor; reload the run history.");
+}
+
+/**
+ * The run history, newest first, keyset-paged on (createdAt, id): `cursor` is the previous page's
+ * `nextCursor`. The total is counted on the first page only (up to RUN_COUNT_LIMIT: `totalAtLeast` beyond).
+ * Question search is ILIKE, backed by a trigram index where pg_trgm is available.
+ */
+export async function listRuns(db: PrismaClient, actor: Actor, input: { search?: string | undefined; mine?: boolean | undefined; cursor?: string | null | undefined; limit: number }) {
   const where: Prisma.InferenceRunWhereInput = {
     workspaceId: actor.workspaceId,
     OR: [{ mode: "sprint" }, { compareGroup: null }],
     ...(input.mine ? { createdById: actor.userId } : {}),
     ...(input.search ? { question: { contains: input.search, mode: "insensitive" } } : {}),
   };
-  const [rows, total] = await Promise.all([
-    db.inferenceRun.findMany({ where, orderBy: { createdAt: "desc" }, skip: input.cursor ?? 0, take: input.limit, select: runSelect }),
-    db.inferenceRun.count({ where }),
+  const after = input.cursor ? parseRunCursor(input.cursor) : null;
+  const pageWhere: Prisma.InferenceRunWhereInput = after
+    ? { AND: [where, { OR: [{ createdAt: { lt: after.t } }, { createdAt: after.t, id: { lt: after.id } }] }] }
+    : where;
+  const [rows, counted] = await Promise.all([
+    db.inferenceRun.findMany({ where: pageWhere, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit, select: runSelect }),
+    after ? Promise.resolve(null) : db.inferenceRun.count({ where, take: RUN_COUNT_LIMIT + 1 }),
   ]);
   const views = await Promise.all(rows.map((r) => shapeRun(db, r)));
+  const last = rows[rows.length - 1];
   return {
-    total,
+    total: counted === null ? null : Math.min(counted, RUN_COUNT_LIMIT),
+    totalAtLeast: counted !== null && counted > RUN_COUNT_LIMIT,
+    nextCursor: rows.length === input.limit && last ? runCursor(last.createdAt, last.id) : null,
     rows: views.map((v) => {
       const m = (v.metrics ?? {}) as { sequentialTokens?: number; wallMs?: number };
       return { id: v.id, question: v.question.slice(0, 300), mode: v.mode, schedule: v.schedule, status: v.status, createdAt: v.createdAt, createdBy: v.createdBy, sequentialTokens: m.sequentialTokens ?? null, wallMs: m.wallMs ?? null, baselineRunId: v.baselineRunId };

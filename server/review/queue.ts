@@ -18,7 +18,8 @@ export const queueInput = z.object({
   status: queueStatus.optional(),
   mine: z.boolean().optional(),
   reviewerId: idSchema.optional(),
-  cursor: z.number().int().min(0).nullish(),
+  /** Keyset cursor: the previous page's nextCursor. */
+  cursor: z.string().max(300).nullish(),
   limit: z.number().int().min(1).max(200).default(100),
 });
 export const itemInput = z.object({ trajectoryId: idSchema, queue: z.object({ mine: z.boolean().optional(), status: queueStatus.optional() }).optional() });
@@ -68,19 +69,44 @@ function queueWhere(input: { status?: QueueStatus; mine?: boolean; reviewerId?: 
   return and.length ? { ...where, AND: and } : where;
 }
 
-/** The review queue of a dataset (items that have reviewers), in a stable order for j/k navigation. */
+/** Beyond this many items the queue's first page says "more than …" instead of counting them all. */
+const QUEUE_COUNT_LIMIT = 10_000;
+
+function queueCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ t: createdAt.toISOString(), id })).toString("base64url");
+}
+
+function parseQueueCursor(raw: string): { t: Date; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { t?: unknown; id?: unknown };
+    const t = typeof c.t === "string" ? new Date(c.t) : null;
+    if (t && !Number.isNaN(t.getTime()) && typeof c.id === "string" && c.id.length > 0 && c.id.length <= 64) return { t, id: c.id };
+  } catch {
+    // fall through
+  }
+  throw new ReviewError("BAD_REQUEST", "Invalid page cursor; reload the queue.");
+}
+
+/**
+ * The review queue of a dataset (items that have reviewers), in a stable order for j/k navigation
+ * (createdAt, id), keyset-paged: `cursor` is the previous page's `nextCursor`. The total is counted on the
+ * first page only (capped at QUEUE_COUNT_LIMIT: `totalAtLeast` beyond), null on later pages.
+ */
 export async function listQueue(
   db: PrismaClient,
   actor: Actor,
-  input: { datasetId: string; status?: QueueStatus; mine?: boolean; reviewerId?: string; cursor?: number | null; limit: number },
+  input: { datasetId: string; status?: QueueStatus; mine?: boolean; reviewerId?: string; cursor?: string | null; limit: number },
 ) {
   await datasetOf(db, actor, input.datasetId);
   const where = queueWhere(input, actor, input.datasetId);
-  const [rows, total] = await Promise.all([
+  const after = input.cursor ? parseQueueCursor(input.cursor) : null;
+  const pageWhere: Prisma.CuratedTrajectoryWhereInput = after
+    ? { AND: [where, { OR: [{ createdAt: { gt: after.t } }, { createdAt: after.t, id: { gt: after.id } }] }] }
+    : where;
+  const [rows, counted] = await Promise.all([
     db.curatedTrajectory.findMany({
-      where,
+      where: pageWhere,
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      skip: input.cursor ?? 0,
       take: input.limit,
       select: {
         id: true,
@@ -91,15 +117,19 @@ export async function listQueue(
         sequentialTokens: true,
         metrics: true,
         updatedAt: true,
+        createdAt: true,
         trace: { select: { id: true, question: true, externalId: true } },
         reviews: { select: reviewSelect, orderBy: { assignedAt: "asc" } },
         _count: { select: { comments: { where: { resolvedAt: null } } } },
       },
     }),
-    db.curatedTrajectory.count({ where }),
+    after ? Promise.resolve(null) : db.curatedTrajectory.count({ where, take: QUEUE_COUNT_LIMIT + 1 }),
   ]);
+  const last = rows[rows.length - 1];
   return {
-    total,
+    total: counted === null ? null : Math.min(counted, QUEUE_COUNT_LIMIT),
+    totalAtLeast: counted !== null && counted > QUEUE_COUNT_LIMIT,
+    nextCursor: rows.length === input.limit && last ? queueCursor(last.createdAt, last.id) : null,
     rows: rows.map((r) => {
       const agg = aggregateReviews(r.reviews);
       const metrics = r.metrics as { reduction?: number | null } | null;

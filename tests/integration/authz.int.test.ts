@@ -64,6 +64,7 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "curation.cancel": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing" }) },
   "traces.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
   "traces.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, traceId: "missing" }) },
+  "traces.count": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
   "snapshots.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, datasetId: f.datasetId }) },
   "endpoints.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
   "endpoints.create": { access: "admin", input: (f, n) => ({ workspaceId: f.workspaceId, name: `ep-${n}-${tag}`, baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKey: "sk-secret-value" }) },

@@ -43,6 +43,17 @@ describe("assignment", () => {
     expect(a).toMatchObject({ assigned: 10, open: 10, submitted: 0 });
     const mine = await fx.as("alice").review.queue({ ...W(), datasetId: fx.ds.id, mine: true });
     expect(mine.total).toBe(10);
+    // Keyset pages of 3 walk the same 10 items in order, once each; only the first page counts.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const page: typeof mine = await fx.as("alice").review.queue({ ...W(), datasetId: fx.ds.id, mine: true, limit: 3, cursor });
+      if (i > 0) expect(page.total).toBeNull();
+      paged.push(...page.rows.map((r) => r.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(paged).toEqual(mine.rows.map((r) => r.id));
     // Overlap larger than the chosen reviewers is refused with a reason.
     await expect(curator.review.assign({ ...W(), datasetId: fx.ds.id, reviewerIds: [fx.users.alice.id], count: 2, overlap: 2 })).rejects.toThrow(/needs at least 2 reviewers/);
     // Viewers are not reviewers.

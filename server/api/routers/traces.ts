@@ -1,12 +1,17 @@
-/** The trace table and one trace. Logic in server/curation/traces.ts. */
-import { actorOf, createTRPCRouter, serviceCall, workspaceProcedure } from "../trpc";
-import { getTrace, listTraces, listTracesInput, traceIdInput } from "../../curation/traces";
+import { createTRPCRouter, workspaceProcedure, actorOf, serviceCall } from "../trpc";
+import { countTraces, countTracesInput, getTrace, listTraces, listTracesInput, traceIdInput } from "../../curation/traces";
 
 export const tracesRouter = createTRPCRouter({
-  /** Server-paginated trace table; each trace with its latest curated trajectory (if any). */
+  /** Keyset-paginated trace table; each trace with its latest curated trajectory's columns (server/curation/traces.ts). */
   list: workspaceProcedure("viewer")
     .input(listTracesInput)
     .query(({ ctx, input }) => serviceCall(() => listTraces(ctx.db, actorOf(ctx), input))),
+
+  /** How many traces match the table's filters (asked once per filter set, not per page). */
+  count: workspaceProcedure("viewer")
+    .input(countTracesInput)
+    .query(({ ctx, input }) => serviceCall(() => countTraces(ctx.db, actorOf(ctx), input))),
+
   /** One trace with its numbered lines and its curated trajectories (latest first). */
   get: workspaceProcedure("viewer")
     .input(traceIdInput)

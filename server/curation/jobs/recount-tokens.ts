@@ -12,20 +12,20 @@
  * - `tokenizer` — the tokenizer's name (e.g. "qwen3").
  *
  * With `onlyMissing` (what imports queue) only traces without counts are counted.
- * Traces are streamed in batches ordered by id (keyset pagination: never all in memory) and written back
- * with one UPDATE per batch. Progress is reported after each batch. Re-running (a retry) recomputes and
+ * Traces are streamed in batches ordered by id (keyset pagination: never all in memory), counted in a
+ * separate low-priority process (token-count-process.ts: the web server keeps its CPU) while the next batch
+ * is read, and written back with one UPDATE per batch. Progress is reported after each batch. Re-running (a retry) recomputes and
  * overwrites the same values, so the job is idempotent.
  */
 import { z } from "zod";
 import { prisma } from "../../db/client";
-import { loadQwenTokenizer } from "../../sprint/tokenizer";
-import type { Tokenizer } from "../../sprint/types";
+import { startTokenCounter } from "./token-count-process";
 import { defineJob, PermanentJobError } from "../../jobs/job";
 
 /** Input of `recount-tokens`. */
 export const recountTokensInput = z.strictObject({
   datasetId: z.string().min(1).max(64),
-  /** Traces per batch (default 100). */
+  /** Traces per batch (default 500). */
   batchSize: z.number().int().min(1).max(1000).optional(),
   /** Only traces without counts yet (what an import queues, so a 100k-trace dataset is not recounted per upload). */
   onlyMissing: z.boolean().optional(),
@@ -39,25 +39,23 @@ export type RecountTokensResult = {
   tokenizer: string;
 };
 
-/** Token counts of one reasoning text (see the module comment for the line convention). */
-export function countReasoning(tokenizer: Tokenizer, reasoning: string): { reasoningTokens: number; lineTokens: number[] } {
-  const lines = reasoning.split("\n");
-  const last = lines.length - 1;
-  return {
-    reasoningTokens: tokenizer.count(reasoning),
-    lineTokens: lines.map((line, i) => tokenizer.count(i < last ? `${line}\n` : line)),
-  };
-}
+/** Diagnostics of this process's last recount (bench/studio.ts): CPU time of the counting itself, and where it ran. */
+export let lastRecount: { traces: number; countingCpuMs: number; countedIn: string } | null = null;
 
-const DEFAULT_BATCH = 100;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+export { countReasoning } from "./token-count-process";
+
+const DEFAULT_BATCH = 500;
+/** From this many traces on, counting runs in the low-priority child process. */
+const CHILD_PROCESS_FROM = 2000;
+/** After counting at least this many traces, the job refreshes the planner statistics. */
+const ANALYZE_AFTER = 5000;
 
 /** The job definition (listed in server/job-kinds.ts). */
 export const recountTokensJob = defineJob({
   kind: "recount-tokens",
   input: recountTokensInput,
   retry: { limit: 2, delaySeconds: 5, backoff: true },
-  timeoutSeconds: 3600, // each trace is encoded twice (whole + per line) at ~190k tokens/s: ~40k traces of 8k tokens per hour
+  timeoutSeconds: 3600, // ~2,000 traces of 2–8 KB per second on one core (cached piece counts, see tokenizer.ts)
   async handler(ctx): Promise<RecountTokensResult> {
     const { datasetId } = ctx.input;
     const batchSize = ctx.input.batchSize ?? DEFAULT_BATCH;
@@ -67,46 +65,58 @@ export const recountTokensJob = defineJob({
     });
     if (!dataset) throw new PermanentJobError(`Dataset ${datasetId} does not exist in this workspace`);
 
-    await ctx.reportProgress(0, "Loading the tokenizer");
-    const tokenizer = await loadQwenTokenizer();
     const scope = { datasetId, ...(ctx.input.onlyMissing ? { reasoningTokens: null } : {}) };
     const total = await prisma.trace.count({ where: scope });
-    let done = 0;
-    let totalTokens = 0;
-    let cursor: string | undefined;
-    await ctx.reportProgress(0, `Counting tokens of ${total} traces`);
+    await ctx.reportProgress(0, "Loading the tokenizer");
+    // A small batch is counted in-process: starting the counting process costs seconds.
+    const counter = await startTokenCounter({ preferChild: total >= CHILD_PROCESS_FROM });
+    try {
+      let done = 0;
+      let totalTokens = 0;
+      await ctx.reportProgress(0, `Counting tokens of ${total} traces`);
+      const fetchAfter = (cursor: string | undefined) =>
+        prisma.trace.findMany({
+          where: { ...scope, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
+          orderBy: { id: "asc" },
+          take: batchSize,
+          select: { id: true, reasoning: true },
+        });
 
-    for (;;) {
-      const batch = await prisma.trace.findMany({
-        where: { ...scope, ...(cursor === undefined ? {} : { id: { gt: cursor } }) },
-        orderBy: { id: "asc" },
-        take: batchSize,
-        select: { id: true, reasoning: true },
-      });
-      if (batch.length === 0) break;
-
-      const rows: { id: string; tokens: number; lines: number[] }[] = [];
-      for (const trace of batch) {
+      // Pipelined: while a batch is counted (in the counting process), the next one is read and the previous
+      // one written (at most one write in flight).
+      let batch = await fetchAfter(undefined);
+      let write: Promise<unknown> = Promise.resolve();
+      while (batch.length > 0) {
         ctx.throwIfAborted();
-        const c = countReasoning(tokenizer, trace.reasoning);
-        rows.push({ id: trace.id, tokens: c.reasoningTokens, lines: c.lineTokens });
-        totalTokens += c.reasoningTokens;
-        await yieldToEventLoop(); // an 8k-token trace takes ~40 ms: let timers (heartbeat, polling) run
+        const last = batch[batch.length - 1]!.id;
+        const next = batch.length < batchSize ? Promise.resolve([]) : fetchAfter(last);
+        next.catch(() => undefined);
+        const counts = await counter.count(batch.map((t) => t.reasoning));
+        const rows = batch.map((t, i) => ({ id: t.id, tokens: counts[i]!.reasoningTokens, lines: counts[i]!.lineTokens }));
+        for (const r of rows) totalTokens += r.tokens;
+        await write;
+        // One statement per batch (no transaction needed: each row is written once, atomically).
+        write = prisma.$executeRaw`
+          UPDATE "Trace" AS t
+          SET "reasoningTokens" = v.tokens, "lineTokens" = v.lines, "tokenizer" = ${counter.tokenizer}
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, tokens int, lines jsonb)
+          WHERE t.id = v.id AND t."datasetId" = ${datasetId}`;
+        write.catch(() => undefined); // awaited before the next write and at the end
+        done += batch.length;
+        // Traces added while the job runs can make `done` exceed the initial count.
+        await ctx.reportProgress(total === 0 ? 1 : Math.min(1, done / total), `Counted ${done} of ${Math.max(total, done)} traces`);
+        batch = await next;
       }
-      // One statement per batch (no transaction needed: each row is written once, atomically).
-      await prisma.$executeRaw`
-        UPDATE "Trace" AS t
-        SET "reasoningTokens" = v.tokens, "lineTokens" = v.lines, "tokenizer" = ${tokenizer.name}
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, tokens int, lines jsonb)
-        WHERE t.id = v.id AND t."datasetId" = ${datasetId}`;
-
-      done += batch.length;
-      cursor = batch[batch.length - 1]?.id;
-      // Traces added while the job runs can make `done` exceed the initial count.
-      await ctx.reportProgress(total === 0 ? 1 : Math.min(1, done / total), `Counted ${done} of ${Math.max(total, done)} traces`);
-      if (batch.length < batchSize) break;
+      await write;
+      if (done >= ANALYZE_AFTER) {
+        // Fresh statistics right after a big import, so the trace table's plans (and the reasoning search's
+        // selective/broad choice) see the new rows without waiting for autovacuum. Best effort.
+        await prisma.$executeRawUnsafe(`ANALYZE "Trace", "TraceSearch"`).catch(() => undefined);
+      }
+      lastRecount = { traces: done, countingCpuMs: Math.round(counter.cpuMs()), countedIn: counter.mode };
+      return { datasetId, traces: done, totalTokens, tokenizer: counter.tokenizer };
+    } finally {
+      counter.close();
     }
-
-    return { datasetId, traces: done, totalTokens, tokenizer: tokenizer.name };
   },
 });
