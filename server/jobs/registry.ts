@@ -9,6 +9,7 @@ import { z } from "zod";
 import { recountTokensJob } from "./handlers/recount-tokens";
 import { curationRunJob } from "./handlers/curation-run";
 import { curationTraceJob } from "./handlers/curation-trace";
+import { finetunePollJob } from "../finetune/jobs/poll";
 import {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_SECONDS,
@@ -127,3 +128,4 @@ export function deadLetterQueue(kind: string): string {
 registerJob(recountTokensJob);
 registerJob(curationRunJob);
 registerJob(curationTraceJob);
+registerJob(finetunePollJob);
