@@ -350,12 +350,13 @@ export async function syncJob(db: PrismaClient, jobId: string): Promise<{ status
   }
   const provider = providerFor(accountOf(job.providerRow));
   const cursors = (job.cursors ?? {}) as { events?: string | null; metrics?: string | null };
+  // Status first, then what happened up to it: a terminal status's last events and metrics are not missed.
+  const state = await provider.get(job.providerJobId);
   const ev = await provider.listEvents(job.providerJobId, cursors.events ?? null);
   await addEvents(db, job.id, ev.items);
   const mt = await provider.listMetrics(job.providerJobId, cursors.metrics ?? null);
   await addMetrics(db, job.id, mt.items);
   await addCheckpoints(db, job.id, await provider.listCheckpoints(job.providerJobId));
-  const state = await provider.get(job.providerJobId);
   await db.fineTuneJob.update({
     where: { id: job.id },
     data: {

@@ -1,10 +1,11 @@
 /**
  * Together AI through its official client `together-ai` 0.52 (Node ≥ 18): full and LoRA SFT, model limits,
  * price estimate, events, metrics, checkpoints, cancel. No webhooks: the worker polls.
- *
- * Caveat of the SDK: `files.upload(path)` posts to `TOGETHER_API_BASE_URL` read from the environment when the
- * module loads (not the client's baseURL), so a provider row's base URL must equal it (checked at launch).
+ * The snapshot is written to a temp file and streamed from it (see `uploadFile` for why not `files.upload`).
  */
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
 import type Together from "together-ai";
 import type { FineTuneProviderClient, FineTuneStatus, LaunchSpec, PreparedData, ProviderAccount, ProviderCheckpoint, ProviderEvent, ProviderMetric } from "../types";
 import { finiteOrNull } from "../types";
@@ -35,13 +36,43 @@ export function togetherStatus(s: string): FineTuneStatus {
 
 async function client(acct: ProviderAccount): Promise<Together> {
   const { default: TogetherClient } = await import("together-ai");
-  const uploadBase = process.env.TOGETHER_API_BASE_URL || TOGETHER_DEFAULT_BASE_URL;
-  const baseURL = acct.baseUrl || uploadBase;
-  if (baseURL.replace(/\/+$/, "") !== uploadBase.replace(/\/+$/, "")) {
-    throw new Error(`This Together provider's base URL (${baseURL}) differs from TOGETHER_API_BASE_URL (${uploadBase}), which the SDK's file upload uses: set both to the same URL.`);
-  }
   if (!acct.apiKey) throw new Error("This Together provider has no API key.");
-  return new TogetherClient({ apiKey: acct.apiKey, baseURL, maxRetries: 2, timeout: 60_000 });
+  return new TogetherClient({ apiKey: acct.apiKey, baseURL: baseUrlOf(acct), maxRetries: 2, timeout: 60_000 });
+}
+
+function baseUrlOf(acct: ProviderAccount): string {
+  return (acct.baseUrl || process.env.TOGETHER_API_BASE_URL || TOGETHER_DEFAULT_BASE_URL).replace(/\/+$/, "");
+}
+
+/**
+ * Uploads a JSONL file the way Together documents it and `files.upload` does it: `POST /files` (form fields
+ * file_name, file_type, purpose) answers 302 with a signed upload URL and `x-together-file-id`; the file is
+ * streamed there with PUT; then `files.retrieve` confirms it. The SDK's own `files.upload` cannot be used on Node:
+ * its ESM build calls `require()` (TypeError "extname is not a function") and it PUTs a Node stream without
+ * `duplex: "half"`, which Node's fetch rejects; it also ignores the client's baseURL.
+ */
+async function uploadFile(acct: ProviderAccount, c: Together, file: string): Promise<string> {
+  const size = (await fs.promises.stat(file)).size;
+  const params = new URLSearchParams({ file_name: path.basename(file), file_type: "jsonl", purpose: "fine-tune" });
+  const r = await fetch(`${baseUrlOf(acct)}/files?${params}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${acct.apiKey}` },
+    body: params.toString(),
+    redirect: "manual",
+    signal: AbortSignal.timeout(60_000),
+  });
+  const uploadUrl = r.headers.get("location");
+  const fileId = r.headers.get("x-together-file-id");
+  if (r.status !== 302 || !uploadUrl || !fileId) throw new Error(`Together refused the upload (HTTP ${r.status}): ${(await r.text()).slice(0, 300)}`);
+  const put = await fetch(uploadUrl, {
+    method: "PUT",
+    headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+    body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  } as RequestInit & { duplex: "half" });
+  if (put.status !== 200) throw new Error(`Uploading the training file failed (HTTP ${put.status} ${put.statusText})`);
+  const f = await c.files.retrieve(fileId);
+  return f.id;
 }
 
 function trainingType(spec: LaunchSpec): { type: "Full" } | { type: "Lora"; lora_r: number; lora_alpha: number } {
@@ -83,9 +114,9 @@ export function togetherProvider(acct: ProviderAccount): FineTuneProviderClient 
     async prepare(spec) {
       if (!spec.files) throw new Error("Together needs the training file.");
       const c = await client(acct);
-      const train = await c.files.upload(spec.files.train, "fine-tune", true);
-      const valid = spec.files.valid ? await c.files.upload(spec.files.valid, "fine-tune", true) : null;
-      return { trainFileId: train.id, ...(valid ? { validFileId: valid.id } : {}) };
+      const trainFileId = await uploadFile(acct, c, spec.files.train);
+      const validFileId = spec.files.valid ? await uploadFile(acct, c, spec.files.valid) : null;
+      return { trainFileId, ...(validFileId ? { validFileId } : {}) };
     },
     async create(spec, data: PreparedData) {
       if (!data.trainFileId) throw new Error("No training file uploaded.");
