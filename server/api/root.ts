@@ -13,6 +13,8 @@ import { templatesRouter } from "./routers/templates";
 import { reviewRouter, commentsRouter } from "./routers/review";
 import { trajectoriesRouter } from "./routers/trajectories";
 import { inferenceRouter } from "./routers/inference";
+import { finetuneRouter } from "./routers/finetune";
+import { modelsRouter } from "./routers/models";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -30,6 +32,8 @@ export const appRouter = createTRPCRouter({
   comments: commentsRouter,
   trajectories: trajectoriesRouter,
   inference: inferenceRouter,
+  finetune: finetuneRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;
