@@ -146,12 +146,15 @@ class EventSink {
 async function engineFor(db: PrismaClient, actor: Actor, input: { endpointId?: string | undefined; modelVersionId?: string | undefined }) {
   let endpointId = input.endpointId;
   let modelVersionId: string | null = null;
+  /** A registered version's serving binding names the model on its endpoint (a fine-tune's output model). */
+  let servingModel: string | null = null;
   if (input.modelVersionId) {
     const mv = await db.modelVersion.findFirst({ where: { id: input.modelVersionId, workspaceId: actor.workspaceId } });
     if (!mv) throw new InferenceError("NOT_FOUND", "No such model version in this workspace.");
     if (!mv.endpointId) throw new InferenceError("BAD_REQUEST", `Model version ${mv.name} v${mv.version} is not served by any endpoint yet. Point it at an endpoint in Models.`);
     endpointId = mv.endpointId;
     modelVersionId = mv.id;
+    servingModel = mv.servingModel;
   }
   if (!endpointId) throw new InferenceError("BAD_REQUEST", "Choose an endpoint or a model version.");
   if (endpointId === LOCAL_ENDPOINT_ID) {
@@ -169,9 +172,10 @@ async function engineFor(db: PrismaClient, actor: Actor, input: { endpointId?: s
       throw new InferenceError("BAD_REQUEST", `The API key of endpoint ${ep.name} cannot be decrypted (was SPRINT_ENCRYPTION_KEY changed?). Set it again in Settings.`);
     }
   }
-  const opts = { baseURL: ep.baseUrl, apiKey, model: ep.model };
+  const model = servingModel ?? ep.model;
+  const opts = { baseURL: ep.baseUrl, apiKey, model };
   const engine: CompletionEngine = ep.kind === "openai-completions" ? openAICompletionsEngine(opts) : openAIChatEngine(opts);
-  return { engine: globallyLimited(engine), endpoint: ep, modelVersionId, label: { name: ep.name, model: ep.model } };
+  return { engine: globallyLimited(engine), endpoint: ep, modelVersionId, label: { name: ep.name, model } };
 }
 
 /** Few-shot examples for prompted mode: up to two kept (approved first) trajectories of a dataset, else the built-in one. */
@@ -472,7 +476,7 @@ export async function listRuns(db: PrismaClient, actor: Actor, input: { search?:
 export async function playgroundOptions(db: PrismaClient, actor: Actor) {
   const [endpoints, modelVersions, datasets] = await Promise.all([
     db.endpoint.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { name: "asc" }, select: { id: true, name: true, kind: true, model: true, baseUrl: true } }),
-    db.modelVersion.findMany({ where: { workspaceId: actor.workspaceId, endpointId: { not: null } }, orderBy: [{ name: "asc" }, { version: "desc" }], select: { id: true, name: true, version: true, stage: true, endpointId: true } }),
+    db.modelVersion.findMany({ where: { workspaceId: actor.workspaceId, endpointId: { not: null } }, orderBy: [{ name: "asc" }, { version: "desc" }], select: { id: true, name: true, version: true, stage: true, endpointId: true, aliases: { select: { name: true } } } }),
     db.dataset.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
   const local = process.env.SPRINT_LOCAL_MODEL ? [{ id: LOCAL_ENDPOINT_ID, name: "Local GGUF (SPRINT_LOCAL_MODEL)", kind: "local-gguf", model: process.env.SPRINT_LOCAL_MODEL, baseUrl: null }] : [];
