@@ -18,6 +18,10 @@ export function FineTuneJobView({ jobId }: { jobId: string }) {
   const job = useQuery({ ...trpc.finetune.get.queryOptions({ workspaceId: ws.id, jobId }), refetchInterval: (q) => (q.state.data && ["succeeded", "failed", "cancelled"].includes(q.state.data.status) ? false : 2000) });
   const live = job.data ? !["succeeded", "failed", "cancelled"].includes(job.data.status) : true;
   const metrics = useQuery({ ...trpc.finetune.metrics.queryOptions({ workspaceId: ws.id, jobId }), refetchInterval: live ? 2000 : false });
+  const refetchMetrics = metrics.refetch;
+  useEffect(() => {
+    if (!live) void refetchMetrics();
+  }, [live, refetchMetrics]);
   const events = useEventLog(jobId, live);
   const cancel = useMutation(trpc.finetune.cancel.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.finetune.get.queryKey() }) }));
   const refresh = useMutation(trpc.finetune.refresh.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.finetune.get.queryKey() }) }));
@@ -166,6 +170,11 @@ function useEventLog(jobId: string, live: boolean) {
     const fresh = q.data?.items.filter((e) => e.id > after) ?? [];
     if (fresh.length) setItems((xs) => [...xs, ...fresh]);
   }, [q.data, after]);
+  // One last read when the job ends: its final events were written after the previous poll.
+  const { refetch } = q;
+  useEffect(() => {
+    if (!live) void refetch();
+  }, [live, refetch]);
   return items;
 }
 
