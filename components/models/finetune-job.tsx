@@ -17,11 +17,9 @@ export function FineTuneJobView({ jobId }: { jobId: string }) {
   const qc = useQueryClient();
   const job = useQuery({ ...trpc.finetune.get.queryOptions({ workspaceId: ws.id, jobId }), refetchInterval: (q) => (q.state.data && ["succeeded", "failed", "cancelled"].includes(q.state.data.status) ? false : 2000) });
   const live = job.data ? !["succeeded", "failed", "cancelled"].includes(job.data.status) : true;
-  const metrics = useQuery({ ...trpc.finetune.metrics.queryOptions({ workspaceId: ws.id, jobId }), refetchInterval: live ? 2000 : false });
-  const refetchMetrics = metrics.refetch;
-  useEffect(() => {
-    if (!live) void refetchMetrics();
-  }, [live, refetchMetrics]);
+  // Metrics keep refreshing for a few seconds after the end (the last poll writes them together with the status).
+  const finishedAt = job.data?.finishedAt ? new Date(job.data.finishedAt).getTime() : null;
+  const metrics = useQuery({ ...trpc.finetune.metrics.queryOptions({ workspaceId: ws.id, jobId }), refetchInterval: live || (finishedAt !== null && Date.now() - finishedAt < 10_000) ? 2000 : false });
   const events = useEventLog(jobId, live);
   const cancel = useMutation(trpc.finetune.cancel.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.finetune.get.queryKey() }) }));
   const refresh = useMutation(trpc.finetune.refresh.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.finetune.get.queryKey() }) }));
@@ -159,22 +157,23 @@ function FragmentRow({ k, v }: { k: string; v: string }) {
   );
 }
 
-/** The event log, fetched incrementally with the id cursor. */
+const TERMINAL_EVENT = /^Status: (succeeded|failed|cancelled)/;
+
+/**
+ * The event log, fetched incrementally with the id cursor. It keeps polling while the job runs and until the job's
+ * terminal status event has arrived (the final events are written by the poll that sees the end).
+ */
 function useEventLog(jobId: string, live: boolean) {
   const ws = useWorkspace();
   const trpc = useTRPC();
-  const [items, setItems] = useState<{ id: number; level: string; message: string; at: Date }[]>([]);
+  const [items, setItems] = useState<{ id: number; type: string; level: string; message: string; at: Date }[]>([]);
   const after = items.length ? items[items.length - 1]!.id : 0;
-  const q = useQuery({ ...trpc.finetune.events.queryOptions({ workspaceId: ws.id, jobId, afterId: after }), refetchInterval: live ? 2000 : false });
+  const ended = items.some((e) => e.type === "status" && TERMINAL_EVENT.test(e.message));
+  const q = useQuery({ ...trpc.finetune.events.queryOptions({ workspaceId: ws.id, jobId, afterId: after }), refetchInterval: live || !ended ? 2000 : false });
   useEffect(() => {
     const fresh = q.data?.items.filter((e) => e.id > after) ?? [];
     if (fresh.length) setItems((xs) => [...xs, ...fresh]);
   }, [q.data, after]);
-  // One last read when the job ends: its final events were written after the previous poll.
-  const { refetch } = q;
-  useEffect(() => {
-    if (!live) void refetch();
-  }, [live, refetch]);
   return items;
 }
 
