@@ -9,6 +9,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "../../server/job-kinds";
 import { createPrismaClient } from "../../server/db/client";
 import { startProviderFixture, type ProviderFixture } from "../fixtures/finetune-providers";
 import { reviewFixture } from "./review-fixture";

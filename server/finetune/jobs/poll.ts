@@ -45,5 +45,5 @@ export async function enqueueFineTunePoll(jobId: string): Promise<void> {
     [FINETUNE_POLL_KIND, JSON.stringify({ jobId })],
   ).catch(() => []);
   if (pending.length > 0) return;
-  await enqueueItems(FINETUNE_POLL_KIND, [{ jobId }]);
+  await enqueueItems(finetunePollJob, [{ jobId }]);
 }
