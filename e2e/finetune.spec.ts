@@ -123,7 +123,7 @@ test("fine-tune from a snapshot → live loss chart → success → registered v
   await cp.goto(modelUrl);
   await cp.getByTestId("alias-form").getByLabel("Alias", { exact: true }).fill("staging");
   await cp.getByRole("button", { name: "Set alias" }).click();
-  await expect(cp.getByRole("alert")).toContainText('Moving the protected alias "staging" needs the admin role');
+  await expect(cp.getByTestId("model-error")).toContainText('Moving the protected alias "staging" needs the admin role');
   await expect(cp.getByTestId("aliases").getByRole("button", { name: "Protect" })).toHaveCount(0);
   await ctx.close();
 

@@ -99,7 +99,7 @@ export function ModelView({ modelId }: { modelId: string }) {
           ))}
         </div>
       </div>
-      {err && <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{errorMessage(err)}</p>}
+      {err && <p role="alert" data-testid="model-error" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{errorMessage(err)}</p>}
       <section className="card" data-testid="versions">
         <h2 className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold">Versions</h2>
         <table className="w-full text-sm">
