@@ -127,8 +127,15 @@ test("fine-tune from a snapshot → live loss chart → success → registered v
   await expect(cp.getByTestId("aliases").getByRole("button", { name: "Protect" })).toHaveCount(0);
   await ctx.close();
 
-  // Lineage, both ways: the version's graph reaches back to the dataset; its fine-tune node opens the job.
+  // An external model already served by the endpoint becomes v2 (numbers are never reused).
   await page.goto(modelUrl);
+  const ext = page.getByTestId("external-version-form");
+  await ext.getByLabel("Serving endpoint").selectOption({ label: `vllm-${run} · served-base` });
+  await ext.getByLabel("Base model").fill("Qwen/Qwen2.5-7B-Instruct");
+  await ext.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByTestId("version-row-2")).toContainText("external");
+
+  // Lineage, both ways: the version's graph reaches back to the dataset; its fine-tune node opens the job.
   await page.getByTestId("version-row-1").getByRole("link", { name: "v1" }).click();
   const graph = page.getByTestId("lineage-graph");
   for (const kind of ["dataset", "snapshot", "finetune", "checkpoint", "version"]) await expect(graph.locator(`[data-kind="${kind}"]`).first()).toBeVisible();

@@ -140,11 +140,31 @@ export function FineTuneJobView({ jobId }: { jobId: string }) {
           ))}
         </p>
       )}
+      {ws.can("admin") && (j.provider === "hf-jobs" || j.provider === "ray") && <SkyPilotExport jobId={j.id} />}
       <section className="card p-4">
         <h2 className="mb-2 text-sm font-semibold">Lineage</h2>
         <LineageGraph kind="finetune" id={j.id} />
       </section>
     </div>
+  );
+}
+
+/** The same trainer run as a SkyPilot task YAML (for teams that launch with `sky launch`). */
+function SkyPilotExport({ jobId }: { jobId: string }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const [acc, setAcc] = useState("A100-80GB:8");
+  const [open, setOpen] = useState(false);
+  const q = useQuery({ ...trpc.finetune.skyPilot.queryOptions({ workspaceId: ws.id, jobId, accelerators: acc }), enabled: open });
+  return (
+    <section className="card p-4" data-testid="skypilot">
+      <div className="flex items-center gap-2">
+        <h2 className="text-sm font-semibold">SkyPilot task</h2>
+        <input aria-label="Accelerators" className="input w-40 py-1" value={acc} onChange={(e) => setAcc(e.target.value)} />
+        <button className="btn-secondary" onClick={() => setOpen(true)}>Export YAML</button>
+      </div>
+      {open && <pre className="mt-2 max-h-72 overflow-auto rounded bg-zinc-50 p-3 text-xs">{q.data?.yaml ?? (q.error ? errorMessage(q.error) : "Loading…")}</pre>}
+    </section>
   );
 }
 

@@ -143,6 +143,7 @@ export function ModelView({ modelId }: { modelId: string }) {
           </tbody>
         </table>
       </section>
+      {ws.can("admin") && <ExternalVersionForm modelId={modelId} />}
       {ws.can("curator") && d.versions.length > 0 && (
         <section className="card p-4" data-testid="alias-form">
           <h2 className="mb-2 text-sm font-semibold">Set or move an alias</h2>
@@ -249,6 +250,56 @@ export function ModelView({ modelId }: { modelId: string }) {
         )}
       </section>
     </div>
+  );
+}
+
+/** Registers an external model already served somewhere (an endpoint) or stored somewhere (artifact) as a new version. */
+function ExternalVersionForm({ modelId }: { modelId: string }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const endpoints = useQuery(trpc.endpoints.list.queryOptions({ workspaceId: ws.id }));
+  const [f, setF] = useState({ endpointId: "", servingModel: "", baseModel: "", artifactUri: "", tags: "", notes: "" });
+  const register = useMutation(trpc.models.register.mutationOptions({ onSuccess: () => { setF({ endpointId: "", servingModel: "", baseModel: "", artifactUri: "", tags: "", notes: "" }); void qc.invalidateQueries({ queryKey: trpc.models.get.queryKey() }); } }));
+  return (
+    <section className="card p-4" data-testid="external-version-form">
+      <h2 className="mb-2 text-sm font-semibold">Register an external model as a new version</h2>
+      <form
+        className="grid gap-2 md:grid-cols-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          register.mutate({
+            workspaceId: ws.id,
+            modelId,
+            source: { kind: "external" },
+            ...(f.endpointId ? { endpointId: f.endpointId } : {}),
+            ...(f.servingModel ? { servingModel: f.servingModel } : {}),
+            ...(f.baseModel ? { baseModel: f.baseModel } : {}),
+            ...(f.artifactUri ? { artifactUri: f.artifactUri } : {}),
+            tags: f.tags.split(",").map((t) => t.trim()).filter(Boolean),
+            ...(f.notes ? { notes: f.notes } : {}),
+          });
+        }}
+      >
+        <select aria-label="Serving endpoint" className="input" value={f.endpointId} onChange={(e) => setF({ ...f, endpointId: e.target.value })}>
+          <option value="">no endpoint</option>
+          {endpoints.data?.map((ep) => (
+            <option key={ep.id} value={ep.id}>
+              {ep.name} · {ep.model}
+            </option>
+          ))}
+        </select>
+        <input aria-label="Served model name" className="input" placeholder="served model name (default: the endpoint's)" value={f.servingModel} onChange={(e) => setF({ ...f, servingModel: e.target.value })} />
+        <input aria-label="Base model" className="input" placeholder="base model" value={f.baseModel} onChange={(e) => setF({ ...f, baseModel: e.target.value })} />
+        <input aria-label="Artifact location" className="input" placeholder="artifact (hf://…, s3://…)" value={f.artifactUri} onChange={(e) => setF({ ...f, artifactUri: e.target.value })} />
+        <input aria-label="Tags" className="input" placeholder="tags, comma-separated" value={f.tags} onChange={(e) => setF({ ...f, tags: e.target.value })} />
+        <input aria-label="Notes" className="input" placeholder="notes" value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />
+        <div className="md:col-span-3">
+          <button className="btn-secondary" type="submit" disabled={register.isPending}>Register version</button>
+          {register.error && <span role="alert" className="ml-3 text-sm text-red-600">{errorMessage(register.error)}</span>}
+        </div>
+      </form>
+    </section>
   );
 }
 
