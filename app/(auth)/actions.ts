@@ -5,10 +5,7 @@ import { signIn, signOut } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { SignUpError, signUp } from "@/server/auth/accounts";
 
-export interface FormState {
-  error?: string;
-  fieldErrors?: Record<string, string[] | undefined>;
-}
+import type { FormState } from "@/lib/form-state";
 
 function safeNext(next: FormDataEntryValue | null): string {
   const s = typeof next === "string" ? next : "";

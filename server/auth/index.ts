@@ -4,6 +4,7 @@
  * works through a per-user `sessionVersion` checked on every request: bumping it (admin "revoke
  * sessions", a password change, disabling the user) invalidates every token issued before.
  */
+import { recordAudit } from "../audit";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -47,7 +48,7 @@ function providers(): Provider[] {
           await recordSignInFailure(prisma, email, user?.id);
           return null;
         }
-        await prisma.auditEvent.create({ data: { action: "auth.sign_in", actorId: user.id, targetType: "user", targetId: user.id } });
+        await recordAudit(prisma, { userId: user.id }, "auth.sign_in", { type: "user", id: user.id });
         return { id: user.id, email: user.email, name: user.name };
       },
     }),

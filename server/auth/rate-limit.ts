@@ -3,6 +3,7 @@
  * events; more than SPRINT_SIGNIN_MAX_FAILURES (default 5) for one email within 15 minutes blocks
  * further attempts for that email until the window passes.
  */
+import { recordAudit } from "../audit";
 import type { PrismaClient } from "../db/client";
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -20,7 +21,5 @@ export async function isSignInBlocked(db: PrismaClient, email: string): Promise<
 }
 
 export async function recordSignInFailure(db: PrismaClient, email: string, userId?: string): Promise<void> {
-  await db.auditEvent.create({
-    data: { action: "auth.sign_in_failed", targetType: "email", targetId: email, actorId: userId ?? null },
-  });
+  await recordAudit(db, { userId: userId ?? null }, "auth.sign_in_failed", { type: "email", id: email });
 }

@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { auth, oauthProviders, signIn } from "@/server/auth";
 import { SignInForm } from "@/components/auth-forms";
+import { signInAction } from "../actions";
 
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -17,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Sign-in failed ({error}). Try again.
         </p>
       )}
-      <SignInForm next={next} />
+      <SignInForm signIn={signInAction} next={next} />
       {providers.length > 0 && (
         <div className="mt-6 space-y-2 border-t border-zinc-200 pt-4">
           {providers.map((p) => (
