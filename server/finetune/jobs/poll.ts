@@ -9,7 +9,7 @@ import { z } from "zod";
 import { prisma } from "../../db/client";
 import { defineItemJob, JobDeferredError } from "../../jobs/job";
 import { enqueueItems, queueQuery, QUEUE_SCHEMA } from "../../jobs/queue";
-import { addEvents, syncJob } from "../service";
+import { addEvents, syncJob } from "../sync";
 import { errMessage, eventKey } from "../providers/common";
 
 export const FINETUNE_POLL_KIND = "finetune-poll";
