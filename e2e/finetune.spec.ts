@@ -152,4 +152,10 @@ test("fine-tune from a snapshot → live loss chart → success → registered v
   await expect(page).toHaveURL(/\/w\/demo\/playground\?modelVersion=/);
   await expect(page.getByTestId("model-picker")).toHaveValue(/^mv:/);
   await expect(page.getByTestId("model-picker").locator("option:checked")).toContainText(`sprint-${run} v1 @staging`);
+
+  // Leave the demo workspace as the other specs expect it: no endpoint (the playground spec starts from its guide).
+  await page.goto("/w/demo/settings");
+  page.once("dialog", (d) => void d.accept());
+  await page.getByTestId("endpoints-panel").locator("li", { hasText: `vllm-${run}` }).getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByTestId("endpoints-panel")).not.toContainText(`vllm-${run}`);
 });
