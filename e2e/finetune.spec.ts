@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { startProviderFixture, type ProviderFixture } from "../tests/fixtures/finetune-providers";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
-import { syntheticSpec } from "../server/inference/sprint/synthetic";
+import { syntheticSpec } from "../server/inference/orchestrator/synthetic";
 
 // The demo seed creates this admin and the curated "Countdown demo" dataset in workspace "demo".
 const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };

@@ -28,9 +28,7 @@ export const BROWSER_SAFE = [
   "server/auth/roles", // role names and ranks
   "server/curation/import/reader", // streaming record splitter (import preview in the browser)
   "server/curation/import/presets", // field mappings (import preview)
-  "server/inference/sprint/timeline", // pure replay of run events (h10a renames the folder to …/orchestrator)
-  "server/inference/sprint/events",
-  "server/inference/orchestrator/timeline",
+  "server/inference/orchestrator/timeline", // pure replay of run events
   "server/inference/orchestrator/events",
 ];
 

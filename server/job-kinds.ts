@@ -20,6 +20,8 @@ import { curationRunJob } from "./curation/jobs/curation-run";
 import { curationTraceJob } from "./curation/jobs/curation-trace";
 // ── finetune (server/finetune/jobs) ──
 import { finetunePollJob } from "./finetune/jobs/poll";
+// ── eval (server/eval/jobs) ──
+import { evalItemJob } from "./eval/jobs/eval-item";
 
 /** Every job kind of the app, in one list. */
 export const JOB_KINDS: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z.ZodType>)[] = [
@@ -29,7 +31,8 @@ export const JOB_KINDS: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z
   curationTraceJob,
   // finetune
   finetunePollJob,
-  // eval: add server/eval/jobs/* here
+  // eval
+  evalItemJob,
 ];
 
 registerJobs(JOB_KINDS);

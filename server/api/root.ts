@@ -15,6 +15,7 @@ import { trajectoriesRouter } from "./routers/trajectories";
 import { inferenceRouter } from "./routers/inference";
 import { finetuneRouter } from "./routers/finetune";
 import { modelsRouter } from "./routers/models";
+import { evalRouter } from "./routers/eval";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -34,6 +35,7 @@ export const appRouter = createTRPCRouter({
   inference: inferenceRouter,
   finetune: finetuneRouter,
   models: modelsRouter,
+  eval: evalRouter,
 });
 
 export type AppRouter = typeof appRouter;
