@@ -47,6 +47,8 @@ export default defineConfig({
       AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-e2e",
       SPRINT_ENCRYPTION_KEY: process.env.SPRINT_ENCRYPTION_KEY ?? "1".repeat(64),
       SPRINT_BCRYPT_COST: "8",
+      // Fine-tune pollers re-check the (fixture) provider often, so e2e jobs finish in seconds.
+      SPRINT_FINETUNE_POLL_MS: "700",
     },
   },
 });

@@ -18,6 +18,8 @@ import { registerJobs } from "./jobs/registry";
 import { recountTokensJob } from "./curation/jobs/recount-tokens";
 import { curationRunJob } from "./curation/jobs/curation-run";
 import { curationTraceJob } from "./curation/jobs/curation-trace";
+// ── finetune (server/finetune/jobs) ──
+import { finetunePollJob } from "./finetune/jobs/poll";
 // ── eval (server/eval/jobs) ──
 import { evalItemJob } from "./eval/jobs/eval-item";
 
@@ -27,7 +29,8 @@ export const JOB_KINDS: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z
   recountTokensJob,
   curationRunJob,
   curationTraceJob,
-  // finetune: add server/finetune/jobs/* here
+  // finetune
+  finetunePollJob,
   // eval
   evalItemJob,
 ];

@@ -118,6 +118,8 @@ export function Playground() {
   const router = useRouter();
   const search = useSearchParams();
   const rerunId = search.get("rerun");
+  /** "Open in playground" from the model registry preselects a version. */
+  const wantedVersion = search.get("modelVersion");
   const options = useQuery(trpc.inference.options.queryOptions({ workspaceId: ws.id }));
   const rerun = useQuery({ ...trpc.inference.get.queryOptions({ workspaceId: ws.id, runId: rerunId ?? "" }), enabled: Boolean(rerunId) });
   const [form, setForm] = useState<FormState>(EMPTY);
@@ -134,7 +136,8 @@ export function Playground() {
     const key = rerunId && !rerunFailed ? (base ? `rerun:${base.id}` : null) : "defaults";
     if (key === null || initialized === key) return;
     const d = opts.defaults.sprint;
-    const firstTarget = opts.modelVersions[0] ? `mv:${opts.modelVersions[0].id}` : opts.endpoints[0] ? `ep:${opts.endpoints[0].id}` : "";
+    const wanted = wantedVersion ? opts.modelVersions.find((m) => m.id === wantedVersion) : undefined;
+    const firstTarget = wanted ? `mv:${wanted.id}` : opts.modelVersions[0] ? `mv:${opts.modelVersions[0].id}` : opts.endpoints[0] ? `ep:${opts.endpoints[0].id}` : "";
     const next: FormState = {
       ...EMPTY,
       target: firstTarget,
@@ -175,7 +178,7 @@ export function Playground() {
     }
     setForm((f) => ({ ...next, question: base ? next.question : f.question }));
     setInitialized(key);
-  }, [opts, base, rerunId, rerunFailed, initialized]);
+  }, [opts, base, rerunId, rerunFailed, initialized, wantedVersion]);
 
   const start = useMutation(
     trpc.inference.start.mutationOptions({
@@ -258,7 +261,8 @@ export function Playground() {
                   <optgroup label="Model versions">
                     {o.modelVersions.map((m) => (
                       <option key={m.id} value={`mv:${m.id}`}>
-                        {m.name} v{m.version} ({m.stage})
+                        {m.name} v{m.version}
+                        {m.aliases.length > 0 ? ` @${m.aliases.map((a) => a.name).join(" @")}` : ""}
                       </option>
                     ))}
                   </optgroup>

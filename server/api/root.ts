@@ -13,6 +13,8 @@ import { templatesRouter } from "./routers/templates";
 import { reviewRouter, commentsRouter } from "./routers/review";
 import { trajectoriesRouter } from "./routers/trajectories";
 import { inferenceRouter } from "./routers/inference";
+import { finetuneRouter } from "./routers/finetune";
+import { modelsRouter } from "./routers/models";
 import { evalRouter } from "./routers/eval";
 
 export const appRouter = createTRPCRouter({
@@ -31,6 +33,8 @@ export const appRouter = createTRPCRouter({
   comments: commentsRouter,
   trajectories: trajectoriesRouter,
   inference: inferenceRouter,
+  finetune: finetuneRouter,
+  models: modelsRouter,
   eval: evalRouter,
 });
 

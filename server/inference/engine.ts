@@ -17,12 +17,15 @@ import { InferenceError, LOCAL_ENDPOINT_ID } from "./errors";
 export async function engineFor(db: PrismaClient, actor: Actor, input: { endpointId?: string | undefined; modelVersionId?: string | undefined }) {
   let endpointId = input.endpointId;
   let modelVersionId: string | null = null;
+  /** A registered version's serving binding names the model on its endpoint (a fine-tune's output model). */
+  let servingModel: string | null = null;
   if (input.modelVersionId) {
     const mv = await db.modelVersion.findFirst({ where: { id: input.modelVersionId, workspaceId: actor.workspaceId } });
     if (!mv) throw new InferenceError("NOT_FOUND", "No such model version in this workspace.");
     if (!mv.endpointId) throw new InferenceError("BAD_REQUEST", `Model version ${mv.name} v${mv.version} is not served by any endpoint yet. Point it at an endpoint in Models.`);
     endpointId = mv.endpointId;
     modelVersionId = mv.id;
+    servingModel = mv.servingModel;
   }
   if (!endpointId) throw new InferenceError("BAD_REQUEST", "Choose an endpoint or a model version.");
   if (endpointId === LOCAL_ENDPOINT_ID) {
@@ -30,9 +33,10 @@ export async function engineFor(db: PrismaClient, actor: Actor, input: { endpoin
     return { engine: globallyLimited(localGgufEngine({ modelPath: process.env.SPRINT_LOCAL_MODEL })), endpoint: null, modelVersionId, label: { name: "local GGUF", model: process.env.SPRINT_LOCAL_MODEL } };
   }
   const { endpoint: ep, client } = await resolveEndpoint(db, actor.workspaceId, endpointId);
-  const opts = { baseURL: client.baseURL, apiKey: client.apiKey, model: client.model };
+  const model = servingModel ?? client.model;
+  const opts = { baseURL: client.baseURL, apiKey: client.apiKey, model };
   const engine: CompletionEngine = client.kind === "openai-completions" ? openAICompletionsEngine(opts) : openAIChatEngine(opts);
-  return { engine: globallyLimited(engine), endpoint: ep, modelVersionId, label: { name: ep.name, model: ep.model } };
+  return { engine: globallyLimited(engine), endpoint: ep, modelVersionId, label: { name: ep.name, model } };
 }
 
 /** Few-shot examples for prompted mode: up to two kept (approved first) trajectories of a dataset, else the built-in one. */

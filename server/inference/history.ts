@@ -167,7 +167,7 @@ export async function listRuns(db: PrismaClient, actor: Actor, input: { search?:
 export async function playgroundOptions(db: PrismaClient, actor: Actor) {
   const [endpoints, modelVersions, datasets] = await Promise.all([
     db.endpoint.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { name: "asc" }, select: { id: true, name: true, kind: true, model: true, baseUrl: true } }),
-    db.modelVersion.findMany({ where: { workspaceId: actor.workspaceId, endpointId: { not: null } }, orderBy: [{ name: "asc" }, { version: "desc" }], select: { id: true, name: true, version: true, stage: true, endpointId: true } }),
+    db.modelVersion.findMany({ where: { workspaceId: actor.workspaceId, endpointId: { not: null } }, orderBy: [{ name: "asc" }, { version: "desc" }], select: { id: true, name: true, version: true, stage: true, endpointId: true, aliases: { select: { name: true } } } }),
     db.dataset.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
   const local = process.env.SPRINT_LOCAL_MODEL ? [{ id: LOCAL_ENDPOINT_ID, name: "Local GGUF (SPRINT_LOCAL_MODEL)", kind: "local-gguf", model: process.env.SPRINT_LOCAL_MODEL, baseUrl: null }] : [];

@@ -33,6 +33,8 @@ interface Fixture {
 }
 let fx: Fixture;
 
+const launchShape = { providerId: "missing", snapshotId: "missing", baseModel: "m", method: "full", hyperparams: { epochs: 5, learningRate: 1e-5, batchSize: 8, maxSeqLength: 4096, seed: 1, packing: false } };
+
 /** Expected access of every procedure, and a valid-shaped input for it. */
 const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => unknown }> = {
   "account.me": { access: "authenticated", input: () => undefined },
@@ -112,6 +114,30 @@ const RULES: Record<string, { access: Access; input: (f: Fixture, n: number) => 
   "inference.shareLinks": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
   "inference.revokeShare": { access: "reviewer", input: (f) => ({ workspaceId: f.workspaceId, shareLinkId: "missing" }) },
   "inference.sendToStudio": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, runId: "missing", datasetId: "missing" }) },
+  "finetune.defaults": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "finetune.providers": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "finetune.createProvider": { access: "admin", input: (f, n) => ({ workspaceId: f.workspaceId, name: `ray-${n}-${tag}`, kind: "ray", baseUrl: "http://127.0.0.1:9" }) },
+  "finetune.removeProvider": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, providerId: "missing" }) },
+  "finetune.quote": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, ...launchShape }) },
+  "finetune.launch": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, ...launchShape }) },
+  "finetune.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "finetune.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, jobId: "missing" }) },
+  "finetune.events": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, jobId: "missing" }) },
+  "finetune.metrics": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, jobId: "missing" }) },
+  "finetune.cancel": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, jobId: "missing" }) },
+  "finetune.refresh": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, jobId: "missing" }) },
+  "finetune.skyPilot": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, jobId: "missing" }) },
+  "models.list": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
+  "models.get": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, modelId: "missing" }) },
+  "models.version": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, versionId: "missing" }) },
+  "models.create": { access: "admin", input: (f, n) => ({ workspaceId: f.workspaceId, name: `model-${n}-${tag}` }) },
+  "models.register": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, modelId: "missing", source: { kind: "external" } }) },
+  "models.setAlias": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, modelId: "missing", alias: "staging", versionId: "missing" }) },
+  "models.rollbackAlias": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, modelId: "missing", eventId: "missing" }) },
+  "models.removeAlias": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, modelId: "missing", alias: "staging" }) },
+  "models.protectAlias": { access: "admin", input: (f) => ({ workspaceId: f.workspaceId, modelId: "missing", alias: "champion", protected: true }) },
+  "models.lineage": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, kind: "version", id: "missing" }) },
+  "models.modelCard": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, versionId: "missing" }) },
   "eval.benchmarks": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId }) },
   "eval.benchmark": { access: "viewer", input: (f) => ({ workspaceId: f.workspaceId, benchmarkId: "missing" }) },
   "eval.uploadBenchmark": { access: "curator", input: (f) => ({ workspaceId: f.workspaceId, name: "b", fileName: "b.jsonl", content: "{not json" }) },
@@ -225,6 +251,8 @@ const ROUTES: Record<string, { access: Role; load: () => Promise<Record<string, 
   "api/auth/[...nextauth]": { access: "own", why: "Auth.js sign-in / session endpoints" },
   "api/trpc/[trpc]": { access: "own", why: "every procedure is in the tRPC matrix above" },
   "api/health": { access: "own", why: "public liveness check, no workspace data" },
+  "api/finetune/trainer/[action]": { access: "own", why: "remote trainers authenticate with a per-job token (tests/integration/finetune.int.test.ts: unknown, revoked and finished jobs' tokens get 401)" },
+  "api/finetune/webhooks/openai/[providerId]": { access: "own", why: "OpenAI calls it, verified by the webhook signature (tests/integration/finetune.int.test.ts: bad or missing signatures get 400)" },
   "api/datasets/[datasetId]/imports": {
     access: "curator",
     load: () => import("../../app/api/datasets/[datasetId]/imports/route"),

@@ -1,15 +1,20 @@
-import { EmptyState, PageHeader } from "@/components/page-header";
+import { PageHeader } from "@/components/page-header";
+import { FineTunesPanel } from "@/components/models/finetunes";
+import { RegistryPanel } from "@/components/models/registry";
 
 export const metadata = { title: "Models" };
 
 export default function ModelsPage() {
   return (
     <>
-      <PageHeader title="Models" description="Fine-tune on a dataset snapshot (OpenAI, Together or your own trainer) and register model versions with lineage and stages." />
-      <EmptyState title="No model versions yet">
-        A fine-tune starts from a dataset snapshot: curate a dataset in Studio, freeze its approved trajectories into a snapshot,
-        then launch a fine-tune from here. Each finished fine-tune registers a model version.
-      </EmptyState>
+      <PageHeader
+        title="Models"
+        description="Fine-tune on a dataset snapshot (Together, OpenAI, Hugging Face Jobs or your own Ray cluster) and register immutable model versions with aliases, lineage and promotion gates."
+      />
+      <div className="space-y-6">
+        <RegistryPanel />
+        <FineTunesPanel />
+      </div>
     </>
   );
 }
