@@ -1,0 +1,30 @@
+/**
+ * The email + password check behind the credentials provider (server/auth/index.ts), usable without
+ * Next (integration tests): reserve an attempt (rate-limit.ts), compare the password, record the outcome.
+ */
+import type { PrismaClient } from "../db/client";
+import { verifyPassword } from "./password";
+import { pruneSignInAttempts, reserveSignInAttempt, settleSignInAttempt } from "./rate-limit";
+
+export type CredentialCheck =
+  | { ok: true; user: { id: string; email: string; name: string | null } }
+  | { ok: false; reason: "rate_limited" | "wrong_credentials" };
+
+export async function checkCredentials(db: PrismaClient, email: string, password: string, address: string): Promise<CredentialCheck> {
+  const reservation = await reserveSignInAttempt(db, email, address);
+  if (!reservation.ok) return { ok: false, reason: "rate_limited" };
+  if (Math.random() < 0.01) await pruneSignInAttempts(db).catch(() => undefined);
+  let ok = false;
+  const user = await db.user.findUnique({ where: { email } });
+  try {
+    ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : false;
+  } finally {
+    await settleSignInAttempt(db, reservation.attemptId, ok ? "succeeded" : "failed");
+  }
+  if (!user || !ok) {
+    await db.auditEvent.create({ data: { action: "auth.sign_in_failed", targetType: "email", targetId: email, actorId: user?.id ?? null, data: { address } } });
+    return { ok: false, reason: "wrong_credentials" };
+  }
+  await db.auditEvent.create({ data: { action: "auth.sign_in", actorId: user.id, targetType: "user", targetId: user.id, data: { address } } });
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+}
