@@ -1,7 +1,7 @@
 /**
  * What the sign-in page says about the demo workspace (server/seed.ts creates it on an empty database):
  * its email when the demo account and workspace exist, and its password only while it is still the default
- * one (no SPRINT_DEMO_PASSWORD, and the stored hash still matches). The answer is cached for a minute
+ * one (the stored hash still matches it; a SPRINT_DEMO_PASSWORD of its own is never shown). The answer is cached for a minute
  * (the password check is a bcrypt compare).
  */
 import type { PrismaClient } from "../db/client";
@@ -26,7 +26,7 @@ export async function demoSignInHint(db: PrismaClient): Promise<DemoHint | null>
   });
   let value: DemoHint | null = null;
   if (user && !user.disabledAt && user.passwordHash && user.memberships.length > 0) {
-    const isDefault = !process.env.SPRINT_DEMO_PASSWORD && (await verifyPassword(DEFAULT_DEMO_PASSWORD, user.passwordHash));
+    const isDefault = await verifyPassword(DEFAULT_DEMO_PASSWORD, user.passwordHash);
     value = { email: DEMO_EMAIL, password: isDefault ? DEFAULT_DEMO_PASSWORD : null, workspaceSlug: "demo" };
   }
   cached = { at: Date.now(), value };
