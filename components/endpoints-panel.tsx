@@ -2,7 +2,80 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { originOf, sameOrigin } from "@/lib/endpoint-url";
 import { useWorkspace } from "./workspace-context";
+
+interface EndpointRow {
+  id: string;
+  name: string;
+  baseUrl: string | null;
+  model: string;
+  apiKey: { set: boolean; hint: string | null };
+}
+
+/**
+ * Edits an endpoint's base URL, model and key. A stored key belongs to its server: when the new URL points at
+ * another server, the form asks for that server's key (or to drop the key) — the server refuses otherwise.
+ */
+function EndpointEditor({ endpoint, onDone }: { endpoint: EndpointRow; onDone: () => void }) {
+  const ws = useWorkspace();
+  const trpc = useTRPC();
+  const [baseUrl, setBaseUrl] = useState(endpoint.baseUrl ?? "");
+  const [model, setModel] = useState(endpoint.model);
+  const [apiKey, setApiKey] = useState("");
+  const [dropKey, setDropKey] = useState(false);
+  const update = useMutation(trpc.endpoints.update.mutationOptions({ onSuccess: onDone }));
+  const movesHost = baseUrl.trim() !== "" && !sameOrigin(baseUrl, endpoint.baseUrl);
+  const needsKey = movesHost && endpoint.apiKey.set && !dropKey;
+  return (
+    <form
+      className="grid w-full gap-2 md:grid-cols-4"
+      data-testid="endpoint-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        update.mutate({
+          workspaceId: ws.id,
+          endpointId: endpoint.id,
+          ...(baseUrl !== endpoint.baseUrl ? { baseUrl } : {}),
+          ...(model !== endpoint.model ? { model } : {}),
+          ...(dropKey ? { apiKey: null } : apiKey ? { apiKey } : {}),
+        });
+      }}
+    >
+      <input aria-label="Edit base URL" className="input md:col-span-2" required value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
+      <input aria-label="Edit model" className="input" required value={model} onChange={(e) => setModel(e.target.value)} />
+      <input
+        aria-label="New API key"
+        className="input"
+        type="password"
+        autoComplete="off"
+        placeholder={endpoint.apiKey.set && !movesHost ? `keep ${endpoint.apiKey.hint ?? "key"}` : "API key"}
+        required={needsKey}
+        disabled={dropKey}
+        value={apiKey}
+        onChange={(e) => setApiKey(e.target.value)}
+      />
+      {movesHost && endpoint.apiKey.set && (
+        <p role="note" className="text-sm text-amber-700 md:col-span-4">
+          This URL points at a different server ({originOf(baseUrl) ?? "invalid URL"}). Enter its API key: the stored key is only sent to {originOf(endpoint.baseUrl)}.
+          <label className="ml-3 inline-flex items-center gap-1 text-zinc-700">
+            <input type="checkbox" checked={dropKey} onChange={(e) => setDropKey(e.target.checked)} /> no key
+          </label>
+        </p>
+      )}
+      {!movesHost && endpoint.apiKey.set && (
+        <label className="inline-flex items-center gap-1 text-sm text-zinc-700 md:col-span-4">
+          <input type="checkbox" checked={dropKey} onChange={(e) => setDropKey(e.target.checked)} /> remove the stored key
+        </label>
+      )}
+      <div className="space-x-2 md:col-span-4">
+        <button className="btn-primary" type="submit" disabled={update.isPending}>Save</button>
+        <button className="btn-secondary" type="button" onClick={onDone}>Cancel</button>
+        {update.error && <span role="alert" className="ml-2 text-sm text-red-600">{errorMessage(update.error)}</span>}
+      </div>
+    </form>
+  );
+}
 
 /** Settings → Endpoints: OpenAI-compatible servers used by curation (LLM backend) and, later, the playground. */
 export function EndpointsPanel() {
@@ -16,6 +89,7 @@ export function EndpointsPanel() {
   const create = useMutation(trpc.endpoints.create.mutationOptions({ onSuccess: () => { setForm({ ...form, name: "", model: "", apiKey: "" }); void refresh(); } }));
   const remove = useMutation(trpc.endpoints.remove.mutationOptions({ onSuccess: refresh }));
   const test = useMutation(trpc.endpoints.test.mutationOptions());
+  const [editing, setEditing] = useState<string | null>(null);
   return (
     <section className="card" data-testid="endpoints-panel">
       <h2 className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold">Endpoints</h2>
@@ -31,9 +105,19 @@ export function EndpointsPanel() {
               </span>
               {isAdmin && (
                 <span className="space-x-2">
+                  <button className="btn-secondary" onClick={() => setEditing(editing === e.id ? null : e.id)}>Edit</button>
                   <button className="btn-secondary" onClick={() => test.mutate({ workspaceId: ws.id, endpointId: e.id })}>Test</button>
                   <button className="btn-danger" onClick={() => confirm(`Delete endpoint ${e.name}?`) && remove.mutate({ workspaceId: ws.id, endpointId: e.id })}>Delete</button>
                 </span>
+              )}
+              {isAdmin && editing === e.id && (
+                <EndpointEditor
+                  endpoint={e}
+                  onDone={() => {
+                    setEditing(null);
+                    void refresh();
+                  }}
+                />
               )}
             </li>
           ))}

@@ -5,6 +5,7 @@
  * e.g. curation traces, at once, default 4), SPRINT_QUEUE_POLL_MS (default 500),
  * SPRINT_WORKER_STOP_TIMEOUT_MS (default 10000). SIGTERM / SIGINT stop it gracefully; a second signal exits at once.
  */
+import "../server/job-kinds"; // registers every job kind the worker serves
 import { prisma } from "../server/db/client";
 import { dbMode, resolveDatabaseUrl } from "../server/db/database-url";
 import { jobLog, queuePollIntervalMs, stopQueue } from "../server/jobs/queue";

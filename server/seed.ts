@@ -24,7 +24,7 @@ async function curateSeedDataset(db: PrismaClient, datasetId: string, userId: st
   const { curateTrace, outcomeRowData } = await import("./curation/curate-trace");
   const { heuristicBackend } = await import("./curation/heuristic");
   const { loadQwenTokenizer } = await import("./sprint/tokenizer");
-  const { countReasoning } = await import("./jobs/handlers/recount-tokens");
+  const { countReasoning } = await import("./curation/jobs/recount-tokens");
   const tokenizer = await loadQwenTokenizer();
   const config = pipelineConfigSchema.parse({ backend: "heuristic", tokenizer: "qwen" });
   const traces = await db.trace.findMany({ where: { datasetId }, orderBy: { id: "asc" } });

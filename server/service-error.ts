@@ -3,12 +3,17 @@
  * error with a user-facing message and the HTTP-ish code the router maps it to (server/api/trpc.ts
  * `serviceCall`). Services check role and workspace themselves and throw these; routers never re-check.
  */
-import type { Role } from "./auth/roles";
+import { hasRole, type Role } from "./auth/roles";
 
 export interface Actor {
   userId: string;
   role: Role;
   workspaceId: string;
+}
+
+/** A signed-in user acting outside any workspace (their own account, invitations). */
+export interface UserActor {
+  userId: string;
 }
 
 export type ServiceErrorCode = "NOT_FOUND" | "FORBIDDEN" | "BAD_REQUEST" | "CONFLICT";
@@ -21,4 +26,9 @@ export class ServiceError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Throws FORBIDDEN unless the actor has at least `minRole` (services re-check what the router's gate checked). */
+export function requireRole(actor: Actor, minRole: Role): void {
+  if (!hasRole(actor.role, minRole)) throw new ServiceError("FORBIDDEN", `This needs the ${minRole} role; you are ${actor.role}.`);
 }

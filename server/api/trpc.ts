@@ -10,8 +10,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { PrismaClient } from "../db/client";
-import { hasRole, type Role } from "../auth/roles";
-import { ServiceError, type Actor } from "../service-error";
+import type { Role } from "../auth/roles";
+import { checkMembership } from "../auth/membership";
+import { ServiceError, type Actor, type UserActor } from "../service-error";
 
 export interface SessionUser {
   id: string;
@@ -68,41 +69,21 @@ export function workspaceProcedure(minRole: Role) {
     .input(workspaceInput)
     .use(async ({ ctx, input, next }) => {
       if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-      const membership = await ctx.db.membership.findUnique({
-        where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: ctx.user.id } },
-        select: { role: true, workspaceId: true },
-      });
-      if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this workspace." });
-      if (!hasRole(membership.role, minRole)) {
-        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role; you are ${membership.role}.` });
-      }
-      return next({ ctx: { ...ctx, user: ctx.user, workspaceId: membership.workspaceId, role: membership.role } });
+      // The one membership gate (server/auth/membership.ts); a non-member gets FORBIDDEN whether or not the workspace exists.
+      const gate = await checkMembership(ctx.db, ctx.user.id, input.workspaceId, minRole);
+      if (!gate.ok) throw new TRPCError({ code: "FORBIDDEN", message: gate.message });
+      return next({ ctx: { ...ctx, user: ctx.user, workspaceId: gate.workspaceId, role: gate.role } });
     });
-}
-
-/** Records who did what, for the audit trail. */
-export async function audit(
-  ctx: { db: PrismaClient; user: SessionUser },
-  workspaceId: string | null,
-  action: string,
-  target?: { type: string; id: string },
-  data?: Record<string, unknown>,
-): Promise<void> {
-  await ctx.db.auditEvent.create({
-    data: {
-      workspaceId,
-      actorId: ctx.user.id,
-      action,
-      targetType: target?.type ?? null,
-      targetId: target?.id ?? null,
-      data: data ? (data as object) : undefined,
-    },
-  });
 }
 
 /** The acting member of a workspace procedure, as services take it. */
 export function actorOf(ctx: { user: { id: string }; workspaceId: string; role: Role }): Actor {
   return { userId: ctx.user.id, role: ctx.role, workspaceId: ctx.workspaceId };
+}
+
+/** The signed-in user of a protected (workspace-less) procedure, as account-level services take it. */
+export function userOf(ctx: { user: { id: string } }): UserActor {
+  return { userId: ctx.user.id };
 }
 
 /** Runs a service call, turning its {@link ServiceError} into the matching tRPC error (the message is for the user). */

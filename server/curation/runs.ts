@@ -3,12 +3,19 @@
  * one `pending` CuratedTrajectory row per selected trace (unique per run and trace, so a resumed run never
  * duplicates results), one `curation-run` Task (the run's user-visible progress; it has no job of its own)
  * and then one `curation-trace` item job per row, in batches. Workers curate the rows
- * (server/jobs/handlers/curation-trace.ts) and the last one finalizes the run and its Task.
+ * (./jobs/curation-trace.ts) and the last one finalizes the run and its Task.
  */
 import type { PrismaClient, Prisma } from "../db/client";
 import { cancelItems, cancelTask, createTask, enqueueItems } from "../jobs/queue";
-import { CURATION_TRACE_KIND, type CurationTraceInput } from "../jobs/handlers/curation-trace";
-import { pipelineConfigSchema, type PipelineConfigInput, type TraceSelection } from "./config";
+import { CURATION_TRACE_KIND, curationTraceJob, type CurationTraceInput } from "./jobs/curation-trace";
+import { curationRunJob } from "./jobs/curation-run";
+import { z } from "zod";
+import { recordAudit } from "../audit";
+import { ServiceError, requireRole, type Actor } from "../service-error";
+import { pipelineConfigSchema, traceSelectionSchema, type PipelineConfigInput, type TraceSelection } from "./config";
+import { assertBackendUsable } from "./backends";
+import { currentTemplates } from "./templates";
+import { datasetIn } from "./datasets";
 
 export class EmptySelectionError extends Error {}
 
@@ -61,7 +68,7 @@ export async function createCurationRun(
 
   // 2. The run's Task (progress for the UI), then 3. one item job per row.
   const task = await createTask({
-    kind: "curation-run",
+    kind: curationRunJob,
     workspaceId: args.workspaceId,
     createdById: args.userId,
     input: { runId: run.id },
@@ -78,7 +85,7 @@ export async function createCurationRun(
       });
       if (page.length === 0) break;
       const items: CurationTraceInput[] = page.map((r) => ({ runId: run.id, rowId: r.id, taskId: task.id }));
-      await enqueueItems(CURATION_TRACE_KIND, items, { retryLimit: config.maxAttempts - 1 });
+      await enqueueItems(curationTraceJob, items, { retryLimit: config.maxAttempts - 1 });
       after = page[page.length - 1]!.id;
       if (page.length < PAGE) break;
     }
@@ -164,4 +171,56 @@ export async function runSummary(db: PrismaClient, runId: string) {
     histogram,
     task,
   };
+}
+
+// ───────────────────────────── service interface (router) ─────────────────────────────
+
+export const startRunInput = z.object({ datasetId: z.string(), config: pipelineConfigSchema.partial().default({}), selection: traceSelectionSchema.optional() });
+export const runsOfDatasetInput = z.object({ datasetId: z.string() });
+export const runIdInput = z.object({ runId: z.string() });
+
+async function runIn(db: PrismaClient, actor: Actor, runId: string) {
+  const run = await db.curationRun.findFirst({ where: { id: runId, dataset: { workspaceId: actor.workspaceId } }, select: { id: true } });
+  if (!run) throw new ServiceError("NOT_FOUND", "No such curation run in this workspace.");
+  return run;
+}
+
+/** Starts a curation run over a dataset (or a selection of its traces). */
+export async function startCuration(db: PrismaClient, actor: Actor, input: z.output<typeof startRunInput>) {
+  requireRole(actor, "curator");
+  await datasetIn(db, actor, input.datasetId);
+  const config = pipelineConfigSchema.parse(input.config);
+  if (config.backend === "llm" && !config.templates) config.templates = await currentTemplates(db, actor.workspaceId);
+  await assertBackendUsable(config, actor.workspaceId);
+  try {
+    const { run, taskId } = await createCurationRun(db, { workspaceId: actor.workspaceId, datasetId: input.datasetId, userId: actor.userId, config, selection: input.selection });
+    await recordAudit(db, actor, "curation.start", { type: "curationRun", id: run.id }, { datasetId: input.datasetId, backend: config.backend });
+    return { runId: run.id, taskId, total: run.total };
+  } catch (err) {
+    if (err instanceof EmptySelectionError) throw new ServiceError("BAD_REQUEST", err.message);
+    throw err;
+  }
+}
+
+export async function listCurationRuns(db: PrismaClient, actor: Actor, input: z.infer<typeof runsOfDatasetInput>) {
+  await datasetIn(db, actor, input.datasetId);
+  return db.curationRun.findMany({
+    where: { datasetId: input.datasetId },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, status: true, total: true, kept: true, filtered: true, failed: true, createdAt: true, startedAt: true, finishedAt: true, config: true },
+  });
+}
+
+export async function getCurationRun(db: PrismaClient, actor: Actor, input: z.infer<typeof runIdInput>) {
+  await runIn(db, actor, input.runId);
+  return runSummary(db, input.runId);
+}
+
+export async function cancelCuration(db: PrismaClient, actor: Actor, input: z.infer<typeof runIdInput>) {
+  requireRole(actor, "curator");
+  await runIn(db, actor, input.runId);
+  await cancelCurationRun(db, input.runId, { workspaceId: actor.workspaceId });
+  await recordAudit(db, actor, "curation.cancel", { type: "curationRun", id: input.runId });
+  return { ok: true };
 }

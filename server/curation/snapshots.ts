@@ -3,7 +3,11 @@
  * trajectory per trace, or only approved ones), with a manifest; downloads render SFT JSONL on demand in any
  * of the core's export formats (deterministic, so the same snapshot always yields the same bytes).
  */
+import { z } from "zod";
 import type { PrismaClient } from "../db/client";
+import { recordAudit } from "../audit";
+import { ServiceError, requireRole, type Actor } from "../service-error";
+import { datasetIn } from "./datasets";
 import { parseTrajectory } from "../sprint/format";
 import { buildExport, type ExportFormat, type ExportResult } from "../sprint/export";
 import { loadQwenTokenizer } from "../sprint/tokenizer";
@@ -81,4 +85,36 @@ export async function renderSnapshot(db: PrismaClient, snapshotId: string, forma
   const result = render(items.map((i) => ({ id: i.traceId, question: i.question, text: i.text })), format, tokenizer);
   const files = result.files.filter((f) => split === "all" || f.split === split);
   return { content: files.map((f) => f.content).join(""), rows: files.reduce((n, f) => n + f.rows, 0), manifest: result.manifest };
+}
+
+// ───────────────────────────── service interface (routers, route handlers) ─────────────────────────────
+
+export const snapshotsOfDatasetInput = z.object({ datasetId: z.string() });
+export const createSnapshotInput = z.object({ datasetId: z.string(), source: z.enum(["kept", "approved"]).default("kept"), note: z.string().max(500).optional() });
+
+export async function listSnapshots(db: PrismaClient, actor: Actor, input: z.infer<typeof snapshotsOfDatasetInput>) {
+  return db.datasetSnapshot.findMany({
+    where: { datasetId: input.datasetId, dataset: { workspaceId: actor.workspaceId } },
+    orderBy: { number: "desc" },
+    select: { id: true, number: true, itemCount: true, manifest: true, createdAt: true },
+  });
+}
+
+export async function createSnapshotFor(db: PrismaClient, actor: Actor, input: z.output<typeof createSnapshotInput>) {
+  requireRole(actor, "curator");
+  const ds = await datasetIn(db, actor, input.datasetId);
+  try {
+    const snap = await createSnapshot(db, { datasetId: ds.id, userId: actor.userId, source: input.source, note: input.note });
+    await recordAudit(db, actor, "snapshot.create", { type: "snapshot", id: snap.id }, { number: snap.number, items: snap.itemCount });
+    return { id: snap.id, number: snap.number, itemCount: snap.itemCount };
+  } catch (err) {
+    if (err instanceof SnapshotError) throw new ServiceError("BAD_REQUEST", err.message);
+    throw err;
+  }
+}
+
+/** A snapshot with its dataset's name and workspace (for the download route's membership gate), or null. */
+export async function findSnapshot(db: PrismaClient, snapshotId: string) {
+  const snap = await db.datasetSnapshot.findUnique({ where: { id: snapshotId }, include: { dataset: { select: { name: true, workspaceId: true } } } });
+  return snap && { ...snap, workspaceId: snap.dataset.workspaceId };
 }

@@ -1,6 +1,9 @@
 /** Workspace prompt templates for the LLM curation backend: versioned, validated, frozen into runs. */
+import { z } from "zod";
 import type { PrismaClient } from "../db/client";
-import { checkTemplate, DEFAULT_DAG_TEMPLATE, DEFAULT_EXTRACT_TEMPLATE, type PromptTemplate } from "./llm/templates";
+import { recordAudit } from "../audit";
+import { ServiceError, requireRole, type Actor } from "../service-error";
+import { checkTemplate, DEFAULT_DAG_TEMPLATE, DEFAULT_EXTRACT_TEMPLATE, TemplateError, type PromptTemplate } from "./llm/templates";
 
 export type TemplateKind = "extract" | "dag";
 const DEFAULTS: Record<TemplateKind, PromptTemplate> = { extract: DEFAULT_EXTRACT_TEMPLATE, dag: DEFAULT_DAG_TEMPLATE };
@@ -37,4 +40,34 @@ export async function saveTemplate(
 
 export function defaultTemplate(kind: TemplateKind): PromptTemplate {
   return DEFAULTS[kind];
+}
+
+// ───────────────────────────── service interface (router) ─────────────────────────────
+
+export const saveTemplateInput = z.object({ kind: z.enum(["extract", "dag"]), system: z.string().max(50_000), user: z.string().min(1).max(50_000), note: z.string().max(500).optional() });
+
+/** The current template of each kind, the built-in default, and the saved versions. */
+export async function listTemplates(db: PrismaClient, actor: Actor) {
+  const rows = await db.promptTemplate.findMany({
+    where: { workspaceId: actor.workspaceId },
+    orderBy: [{ kind: "asc" }, { version: "desc" }],
+    select: { id: true, kind: true, version: true, system: true, user: true, note: true, createdAt: true },
+  });
+  const out = {} as Record<TemplateKind, { current: PromptTemplate; builtIn: PromptTemplate; versions: typeof rows }>;
+  for (const k of ["extract", "dag"] as const) {
+    out[k] = { current: await currentTemplate(db, actor.workspaceId, k), builtIn: defaultTemplate(k), versions: rows.filter((r) => r.kind === k) };
+  }
+  return out;
+}
+
+export async function saveTemplateFor(db: PrismaClient, actor: Actor, input: z.infer<typeof saveTemplateInput>) {
+  requireRole(actor, "curator");
+  try {
+    const t = await saveTemplate(db, { workspaceId: actor.workspaceId, userId: actor.userId, kind: input.kind, system: input.system, user: input.user, note: input.note });
+    await recordAudit(db, actor, "template.save", { type: "promptTemplate", id: t.id }, { kind: t.kind, version: t.version });
+    return { id: t.id, version: t.version };
+  } catch (err) {
+    if (err instanceof TemplateError) throw new ServiceError("BAD_REQUEST", err.message);
+    throw err;
+  }
 }

@@ -13,7 +13,7 @@ import { Prisma } from "../db/generated/client";
 import { hasRole } from "../auth/roles";
 import { ServiceError, type Actor } from "../service-error";
 import { recordAudit } from "../audit";
-import { decryptSecret } from "../secrets";
+import { resolveEndpoint } from "../endpoints/resolver";
 import { openAIChatEngine, openAICompletionsEngine } from "./engines/openai";
 import { localGgufEngine } from "./engines/local-gguf";
 import { globallyLimited } from "./engines/limit";
@@ -158,19 +158,9 @@ async function engineFor(db: PrismaClient, actor: Actor, input: { endpointId?: s
     if (!process.env.SPRINT_LOCAL_MODEL) throw new InferenceError("BAD_REQUEST", "No local model: set SPRINT_LOCAL_MODEL to a GGUF file and install node-llama-cpp.");
     return { engine: globallyLimited(localGgufEngine({ modelPath: process.env.SPRINT_LOCAL_MODEL })), endpoint: null, modelVersionId, label: { name: "local GGUF", model: process.env.SPRINT_LOCAL_MODEL } };
   }
-  const ep = await db.endpoint.findFirst({ where: { id: endpointId, workspaceId: actor.workspaceId } });
-  if (!ep) throw new InferenceError("NOT_FOUND", "No such endpoint in this workspace.");
-  if (!ep.baseUrl) throw new InferenceError("BAD_REQUEST", `Endpoint ${ep.name} has no base URL.`);
-  let apiKey: string | null = null;
-  if (ep.apiKeyEnc) {
-    try {
-      apiKey = decryptSecret(ep.apiKeyEnc);
-    } catch {
-      throw new InferenceError("BAD_REQUEST", `The API key of endpoint ${ep.name} cannot be decrypted (was SPRINT_ENCRYPTION_KEY changed?). Set it again in Settings.`);
-    }
-  }
-  const opts = { baseURL: ep.baseUrl, apiKey, model: ep.model };
-  const engine: CompletionEngine = ep.kind === "openai-completions" ? openAICompletionsEngine(opts) : openAIChatEngine(opts);
+  const { endpoint: ep, client } = await resolveEndpoint(db, actor.workspaceId, endpointId);
+  const opts = { baseURL: client.baseURL, apiKey: client.apiKey, model: client.model };
+  const engine: CompletionEngine = client.kind === "openai-completions" ? openAICompletionsEngine(opts) : openAIChatEngine(opts);
   return { engine: globallyLimited(engine), endpoint: ep, modelVersionId, label: { name: ep.name, model: ep.model } };
 }
 
@@ -418,6 +408,11 @@ export async function getRun(db: PrismaClient, actor: Actor, runId: string) {
 }
 
 /** Persisted events after `afterSeq`, and whether the run is over (no more will come). */
+/** A run's id and workspace (for the SSE route's membership gate), or null. */
+export async function findRun(db: PrismaClient, runId: string) {
+  return db.inferenceRun.findUnique({ where: { id: runId }, select: { id: true, workspaceId: true } });
+}
+
 export async function runEvents(db: PrismaClient, runId: string, afterSeq: number, limit = 5000) {
   // Status first: a run's events are all written before its status changes, so a finished status read
   // before the events guarantees the events read after it are complete.

@@ -1,6 +1,6 @@
 /**
  * Job kinds: the contract between the queue (`queue.ts`), the worker (`worker.ts`, `runner.ts`) and the
- * handlers (`handlers/*`). A job kind is a name, a Zod schema for its input (checked when the job is
+ * handlers (each domain's `server/<domain>/jobs/*`, listed in `server/job-kinds.ts`). A job kind is a name, a Zod schema for its input (checked when the job is
  * enqueued AND again when a worker picks it up), a retry policy and a handler. Two flavours:
  *
  * - **task jobs** ({@link defineJob}): one user-visible `Task` row per job (status, progress, result);

@@ -22,7 +22,7 @@ import type { Prisma, Task } from "../db/generated/client";
 import { resolveDatabaseUrl } from "../db/database-url";
 import { poolConfigFromUrl } from "../db/pg-config";
 import { CancelledError } from "./job";
-import { deadLetterQueue, getJob, type RegisteredJob } from "./registry";
+import { deadLetterQueue, resolveJob, type JobRef, type RegisteredJob } from "./registry";
 
 /** Items per pg-boss `insert` call in {@link enqueueItems}. */
 const INSERT_BATCH = 500;
@@ -172,8 +172,11 @@ const enqueueArgsSchema = z.object({
 
 /** Arguments of {@link enqueueTask}. */
 export interface EnqueueTaskArgs {
-  /** A registered job kind (see registry.ts), e.g. "recount-tokens". */
-  kind: string;
+  /**
+   * The job kind: its definition (what the owning service passes, e.g. `recountTokensJob`), or the name of a
+   * registered kind (server/job-kinds.ts), e.g. "recount-tokens".
+   */
+  kind: JobRef;
   workspaceId: string;
   createdById?: string | null;
   /** Validated with the kind's Zod schema; the parsed value is stored in `Task.input`. */
@@ -194,8 +197,8 @@ export interface EnqueueTaskArgs {
  *   marked failed).
  */
 export async function enqueueTask(args: EnqueueTaskArgs): Promise<Task> {
-  const a = enqueueArgsSchema.parse(args);
-  const job = getJob(a.kind);
+  const job = resolveJob(args.kind);
+  const a = enqueueArgsSchema.parse({ ...args, kind: job.kind });
   if (job.mode !== "task") throw new Error(`Job kind "${a.kind}" is an item kind: use enqueueItems()`);
   const input = job.parseInput(a.input);
 
@@ -248,8 +251,9 @@ export async function enqueueTask(args: EnqueueTaskArgs): Promise<Task> {
  * (task) kind's schema. cancelTask works on it as on any task (there is no job of its own to cancel).
  */
 export async function createTask(args: Omit<EnqueueTaskArgs, "singletonKey"> & { message?: string }): Promise<Task> {
-  const a = enqueueArgsSchema.parse(args);
-  const input = getJob(a.kind).parseInput(a.input);
+  const job = resolveJob(args.kind);
+  const a = enqueueArgsSchema.parse({ ...args, kind: job.kind });
+  const input = job.parseInput(a.input);
   return prisma.task.create({
     data: {
       workspaceId: a.workspaceId,
@@ -273,8 +277,9 @@ export interface EnqueueItemsOptions {
  * inserts one pg-boss job per input, {@link INSERT_BATCH} per statement. The job's data is the parsed
  * input. Returns how many were sent.
  */
-export async function enqueueItems(kind: string, inputs: readonly unknown[], opts: EnqueueItemsOptions = {}): Promise<number> {
-  const job = getJob(kind);
+export async function enqueueItems(ref: JobRef, inputs: readonly unknown[], opts: EnqueueItemsOptions = {}): Promise<number> {
+  const job = resolveJob(ref);
+  const kind = job.kind;
   if (job.mode !== "item") throw new Error(`Job kind "${kind}" is a task kind: use enqueueTask()`);
   const retryLimit = opts.retryLimit;
   if (retryLimit !== undefined && (!Number.isInteger(retryLimit) || retryLimit < 0)) throw new Error("retryLimit must be an integer >= 0");

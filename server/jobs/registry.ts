@@ -1,14 +1,12 @@
 /**
- * The job-handler registry: every job kind the queue accepts and the worker runs. Built-in kinds are
- * registered when this module loads; tests (and later features) add theirs with {@link registerJob}.
+ * The job-kind registry of the domain-free queue. It knows no domain: the kinds the app runs are listed in
+ * ONE composition file, `server/job-kinds.ts`, which registers them (import it in a worker process before
+ * `startWorker`). Tests add their own kinds with {@link registerJob}.
  *
- * A kind must be registered in the process that enqueues it (input validation) and in the worker process
- * (handling). Both import this module, so built-ins are always present.
+ * Enqueuing does not need the registry: services pass their own job definition to `enqueueTask` /
+ * `enqueueItems` / `createTask` (see {@link resolveJob}); a kind given by name must have been registered.
  */
 import { z } from "zod";
-import { recountTokensJob } from "./handlers/recount-tokens";
-import { curationRunJob } from "./handlers/curation-run";
-import { curationTraceJob } from "./handlers/curation-trace";
 import {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_SECONDS,
@@ -97,6 +95,27 @@ export function registerJob<S extends z.ZodType>(def: JobDefinition<S> | ItemJob
   registry.set(def.kind, erase(def));
 }
 
+/** Registers several kinds (the composition file's list). */
+export function registerJobs(defs: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z.ZodType>)[]): void {
+  for (const def of defs) registerJob(def);
+}
+
+/** A job kind as callers name it: its registered name, or its definition (what a service owning the job passes). */
+export type JobRef = string | JobDefinition<z.ZodType> | ItemJobDefinition<z.ZodType>;
+
+const erased = new WeakMap<object, RegisteredJob>();
+
+/**
+ * The kind a {@link JobRef} names: by name from the registry (throws {@link UnknownJobKindError}), or the
+ * definition itself (no registration needed to enqueue; the worker serves what `server/job-kinds.ts` lists).
+ */
+export function resolveJob(ref: JobRef): RegisteredJob {
+  if (typeof ref === "string") return getJob(ref);
+  let job = erased.get(ref);
+  if (!job) erased.set(ref, (job = erase(ref)));
+  return job;
+}
+
 /** The registered kind, or undefined. */
 export function findJob(kind: string): RegisteredJob | undefined {
   return registry.get(kind);
@@ -122,8 +141,3 @@ export function listJobKinds(): string[] {
 export function deadLetterQueue(kind: string): string {
   return `${kind}__dead`;
 }
-
-// Built-in kinds.
-registerJob(recountTokensJob);
-registerJob(curationRunJob);
-registerJob(curationTraceJob);

@@ -1,10 +1,13 @@
 /**
- * Read helpers for the UI (the tasks tRPC router): always scoped by workspace, so one workspace can never
- * read another's task, even with a guessed id.
+ * Tasks as the UI sees them (the tasks tRPC router): always scoped by workspace, so one workspace can never
+ * read another's task, even with a guessed id. Domain-free: a task's kind is just its name.
  */
 import { z } from "zod";
-import { prisma } from "../db/client";
+import { prisma, type PrismaClient } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { recordAudit } from "../audit";
+import { ServiceError, requireRole, type Actor } from "../service-error";
+import { cancelTask } from "./queue";
 
 /** The Task fields the UI sees (the pg-boss job id stays internal). */
 export const taskViewSelect = {
@@ -57,4 +60,51 @@ export async function listTasks(workspaceId: string, opts: ListTasksOptions = {}
     take: o.limit,
     select: taskViewSelect,
   });
+}
+
+// ───────────────────────────── service interface (the tasks router) ─────────────────────────────
+
+export const listTasksInput = z.object({ kind: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(20) });
+export const taskIdInput = z.object({ taskId: z.string() });
+export const latestTaskInput = z.object({ kind: z.string().max(64), datasetId: z.string() });
+
+export async function listWorkspaceTasks(_db: PrismaClient, actor: Actor, input: z.output<typeof listTasksInput>) {
+  return listTasks(actor.workspaceId, { limit: input.limit, kind: input.kind });
+}
+
+export async function getWorkspaceTask(_db: PrismaClient, actor: Actor, input: z.infer<typeof taskIdInput>) {
+  const task = await getTask(actor.workspaceId, input.taskId);
+  if (!task) throw new ServiceError("NOT_FOUND", "No such task in this workspace.");
+  return task;
+}
+
+/** The most recent task of a kind whose input names this dataset (drives progress bars on dataset rows), or null. */
+export async function latestTaskForDataset(db: PrismaClient, actor: Actor, input: z.infer<typeof latestTaskInput>) {
+  return db.task.findFirst({
+    where: { workspaceId: actor.workspaceId, kind: input.kind, input: { path: ["datasetId"], equals: input.datasetId } },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      progress: true,
+      message: true,
+      error: true,
+      result: true,
+      input: true,
+      attempts: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+    },
+  });
+}
+
+export async function cancelWorkspaceTask(db: PrismaClient, actor: Actor, input: z.infer<typeof taskIdInput>) {
+  requireRole(actor, "curator");
+  const task = await getTask(actor.workspaceId, input.taskId);
+  if (!task) throw new ServiceError("NOT_FOUND", "No such task in this workspace.");
+  await cancelTask(task.id);
+  await recordAudit(db, actor, "task.cancel", { type: "task", id: task.id });
+  return { ok: true };
 }

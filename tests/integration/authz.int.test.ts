@@ -6,12 +6,18 @@
  * Inputs point at ids that do not exist where a call would destroy fixtures, so an allowed call ends in
  * NOT_FOUND/BAD_REQUEST after passing authorization.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { appRouter, createCaller } from "../../server/api/root";
 import type { Access } from "../../server/api/trpc";
 import { createPrismaClient } from "../../server/db/client";
 import { ROLES, hasRole, type Role } from "../../server/auth/roles";
+
+// Route handlers ask Auth.js for the session: here it is whoever `session.userId` says.
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock("../../server/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 
 const db = createPrismaClient(process.env.DATABASE_URL);
 const tag = `authz-${Date.now().toString(36)}`;
@@ -20,6 +26,9 @@ interface Fixture {
   workspaceId: string;
   otherWorkspaceId: string;
   datasetId: string;
+  importId: string;
+  snapshotId: string;
+  runId: string;
   users: Record<Role | "outsider", string>;
 }
 let fx: Fixture;
@@ -130,7 +139,11 @@ beforeAll(async () => {
   // The outsider is an admin — of another workspace.
   await db.membership.create({ data: { workspaceId: other.id, userId: users.outsider, role: "admin" } });
   const ds = await db.dataset.create({ data: { workspaceId: ws.id, name: `fixture-${tag}` } });
-  fx = { workspaceId: ws.id, otherWorkspaceId: other.id, datasetId: ds.id, users };
+  const imp = await db.datasetImport.create({ data: { datasetId: ds.id, fileName: "f.jsonl", preset: "plain", mapping: {}, status: "succeeded" } });
+  await db.importIssue.create({ data: { importId: imp.id, line: 3, kind: "invalid", reason: "Invalid JSON" } });
+  const snap = await db.datasetSnapshot.create({ data: { datasetId: ds.id, number: 1, itemCount: 0, manifest: { source: "kept" } } });
+  const run = await db.inferenceRun.create({ data: { workspaceId: ws.id, question: "1+1?", mode: "sprint", status: "succeeded", finishedAt: new Date() } });
+  fx = { workspaceId: ws.id, otherWorkspaceId: other.id, datasetId: ds.id, importId: imp.id, snapshotId: snap.id, runId: run.id, users };
 });
 
 afterAll(async () => {
@@ -180,4 +193,96 @@ describe("authorization matrix", () => {
     expect(listB.map((d) => d.id)).not.toContain(fx.datasetId);
     await expect(asOutsider.datasets.get({ workspaceId: fx.otherWorkspaceId, datasetId: fx.datasetId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+});
+
+// ───────────────────────────── route handlers (app/api/**/route.ts) ─────────────────────────────
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/**
+ * Every route handler with its required role, the module, the request, and the id it points at. Routes with
+ * their own gate are listed with `access: "own"` and why (Auth.js, tRPC — whose procedures are the matrix
+ * above — and the public health check).
+ */
+const ROUTES: Record<string, { access: Role; load: () => Promise<Record<string, unknown>>; method: "GET" | "POST"; param: string; id: (f: Fixture) => string; request: (id: string) => Request } | { access: "own"; why: string }> = {
+  "api/auth/[...nextauth]": { access: "own", why: "Auth.js sign-in / session endpoints" },
+  "api/trpc/[trpc]": { access: "own", why: "every procedure is in the tRPC matrix above" },
+  "api/health": { access: "own", why: "public liveness check, no workspace data" },
+  "api/datasets/[datasetId]/imports": {
+    access: "curator",
+    load: () => import("../../app/api/datasets/[datasetId]/imports/route"),
+    method: "POST",
+    param: "datasetId",
+    id: (f) => f.datasetId,
+    // An invalid preset: an authorized call ends in 400 without importing anything.
+    request: (id) => new Request(`http://localhost/api/datasets/${id}/imports?fileName=x.jsonl&preset=bogus`, { method: "POST", body: "{}" }),
+  },
+  "api/imports/[importId]/report": {
+    access: "viewer",
+    load: () => import("../../app/api/imports/[importId]/report/route"),
+    method: "GET",
+    param: "importId",
+    id: (f) => f.importId,
+    request: (id) => new Request(`http://localhost/api/imports/${id}/report`),
+  },
+  "api/snapshots/[snapshotId]/download": {
+    access: "viewer",
+    load: () => import("../../app/api/snapshots/[snapshotId]/download/route"),
+    method: "GET",
+    param: "snapshotId",
+    id: (f) => f.snapshotId,
+    request: (id) => new Request(`http://localhost/api/snapshots/${id}/download?split=manifest`),
+  },
+  "api/inference/runs/[runId]/stream": {
+    access: "viewer",
+    load: () => import("../../app/api/inference/runs/[runId]/stream/route"),
+    method: "GET",
+    param: "runId",
+    id: (f) => f.runId,
+    request: (id) => new Request(`http://localhost/api/inference/runs/${id}/stream`),
+  },
+};
+
+function routeFiles(dir = path.resolve(import.meta.dirname, "../../app/api")): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...routeFiles(p));
+    else if (/^route\.tsx?$/.test(e.name)) out.push(path.relative(path.resolve(import.meta.dirname, "../../app"), path.dirname(p)).split(path.sep).join("/"));
+  }
+  return out.sort();
+}
+
+async function hit(userId: string | null, route: keyof typeof ROUTES, id: string): Promise<number> {
+  const r = ROUTES[route]!;
+  if (r.access === "own") throw new Error(`${route} has its own gate`);
+  session.userId = userId;
+  const mod = await r.load();
+  const res = await (mod[r.method] as Handler)(r.request(id), { params: Promise.resolve({ [r.param]: id }) });
+  await res.body?.cancel().catch(() => undefined);
+  return res.status;
+}
+
+describe("authorization matrix: route handlers", () => {
+  it("has a rule for every route handler under app/api", () => {
+    const files = routeFiles();
+    expect(files.filter((f) => !(f in ROUTES)), "route handlers without a rule in ROUTES").toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !files.includes(r)), "rules for routes that no longer exist").toEqual([]);
+  });
+
+  for (const [route, rule] of Object.entries(ROUTES)) {
+    if (rule.access === "own") continue;
+    it(`${route} (${rule.access}): 401 signed out, 403 weaker role, 404 unknown id = another workspace's id`, async () => {
+      const id = rule.id(fx);
+      expect(await hit(null, route, id), "anonymous").toBe(401);
+      for (const role of ROLES) {
+        const status = await hit(fx.users[role], route, id);
+        if (hasRole(role, rule.access)) expect(status, `${role} should pass`).not.toBeOneOf([401, 403, 404]);
+        else expect(status, `${role} should be refused`).toBe(403);
+      }
+      // Not yours and not there: the same answer, so ids cannot be probed.
+      expect(await hit(fx.users.outsider, route, id), "outsider").toBe(404);
+      expect(await hit(fx.users.admin, route, "no-such-id"), "unknown id").toBe(404);
+    });
+  }
 });

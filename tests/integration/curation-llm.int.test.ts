@@ -6,6 +6,7 @@
  * exhausted retries recorded as failed with their reason, and a killed worker mid-run resuming without
  * duplicating results.
  */
+import "../../server/job-kinds";
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";

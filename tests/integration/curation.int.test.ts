@@ -4,6 +4,7 @@
  * run; a stopped worker hands over, a killed one's traces are retried after they expire, without
  * duplicating results; cancellation; snapshots and their JSONL.
  */
+import "../../server/job-kinds";
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/client";

@@ -434,7 +434,7 @@ describe("route handlers (upload, report)", () => {
     return GET(new Request(`http://localhost/api/imports/${importId}/report`), { params: Promise.resolve({ importId }) });
   };
 
-  it("upload: 401 / 404 / 403 / 400, then a streamed import; report: JSONL of the issues for viewers", async () => {
+  it("upload: 401 / 404 (unknown or not yours) / 403 / 400, then a streamed import; report: JSONL of the issues for viewers", async () => {
     const ds = await newDataset("routes");
     const text = traceFile(30, new Set([4, 25]), "h");
 
@@ -448,8 +448,10 @@ describe("route handlers (upload, report)", () => {
     const forbidden = await upload(ds.id, text);
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ error: "This needs the curator role; you are viewer." });
-    session.userId = outsider.id;
-    expect((await upload(ds.id, text)).status).toBe(403);
+    session.userId = outsider.id; // another workspace's dataset: the same 404 as an unknown one (ids cannot be probed)
+    const notYours = await upload(ds.id, text);
+    expect(notYours.status).toBe(404);
+    expect(await notYours.json()).toEqual({ error: "No such dataset." });
     session.userId = curator.id;
     const bad = await upload(ds.id, text, "preset=bogus");
     expect(bad.status).toBe(400);
@@ -476,7 +478,7 @@ describe("route handlers (upload, report)", () => {
     ]);
     expect(lines[0]).toEqual({ line: 4, kind: "invalid", reason: expect.stringMatching(/^Invalid JSON/), excerpt: '{"question": "broken 4", "reasoning": ' });
     session.userId = outsider.id;
-    expect((await report(summary.importId)).status).toBe(403);
+    expect((await report(summary.importId)).status).toBe(404);
     expect((await report("no-such-import")).status).toBe(404);
     session.userId = null;
     expect((await report(summary.importId)).status).toBe(401);

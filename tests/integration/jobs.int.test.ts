@@ -5,6 +5,7 @@
  * retries with backoff, permanent failures, exhausted retries (giveUp + dead letter), deferral, graceful
  * release and bulk cancellation.
  */
+import "../../server/job-kinds";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { prisma } from "../../server/db/client";

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { workspaceAccess } from "@/server/auth/workspace-access";
 import { WorkspaceProvider } from "@/components/workspace-context";
 import { WorkspaceNav } from "@/components/nav";
@@ -14,8 +14,8 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const { slug } = await params;
   const access = await workspaceAccess(slug);
   if (access.kind === "signed-out") redirect(`/sign-in?next=/w/${encodeURIComponent(slug)}`);
-  if (access.kind === "not-found") notFound();
-  if (access.kind === "forbidden") return <Forbidden />;
+  // Unknown workspace and someone else's workspace look the same (slugs cannot be probed).
+  if (access.kind === "no-access") return <Forbidden />;
   const { workspace, role, user, workspaces } = access;
   return (
     <WorkspaceProvider value={{ id: workspace.id, name: workspace.name, slug: workspace.slug, role, userId: user.id }}>

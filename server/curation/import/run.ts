@@ -112,8 +112,8 @@ class Cancelled extends Error {}
 class SourceError extends Error {}
 
 const defaultEnqueue: EnqueueRecount = async ({ workspaceId, datasetId, createdById }) => {
-  const { enqueueTask } = await import("../../jobs/queue");
-  return enqueueTask({ kind: "recount-tokens", workspaceId, createdById, input: { datasetId, onlyMissing: true } });
+  const [{ enqueueTask }, { recountTokensJob }] = await Promise.all([import("../../jobs/queue"), import("../jobs/recount-tokens")]);
+  return enqueueTask({ kind: recountTokensJob, workspaceId, createdById, input: { datasetId, onlyMissing: true } });
 };
 
 function errorText(err: unknown): string {

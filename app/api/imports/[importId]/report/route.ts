@@ -1,11 +1,9 @@
 import { prisma } from "@/server/db/client";
-import { auth } from "@/server/auth";
-import { jsonError, membershipAccess } from "@/server/curation/import/http";
+import { routeAccess } from "@/server/auth/route-access";
+import { findImport, issuePages } from "@/server/curation/import/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
-
-const PAGE = 1000;
 
 function safeFileName(name: string): string {
   const base = name.replace(/\.(jsonl|json|ndjson|txt)$/i, "").replace(/[^\w.-]+/g, "_").slice(0, 80) || "import";
@@ -14,46 +12,31 @@ function safeFileName(name: string): string {
 
 /**
  * Downloads an import's issues as JSONL — one `{"line", "kind", "reason", "excerpt"}` per line, ordered by
- * line — streamed from the database page by page. Viewers and up of the dataset's workspace.
+ * line — streamed from the database page by page. Viewers and up of the dataset's workspace (401 signed
+ * out; 404 for an unknown import and for another workspace's).
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ importId: string }> }) {
   const { importId } = await params;
-  const session = await auth();
-  const userId = session?.user?.id;
-  if (!userId) return jsonError(401, "Sign in to continue.");
-  const imp = await prisma.datasetImport.findUnique({ where: { id: importId }, select: { id: true, fileName: true, dataset: { select: { workspaceId: true } } } });
-  if (!imp) return jsonError(404, "No such import.");
-  const access = await membershipAccess(userId, imp.dataset.workspaceId, "viewer");
+  const access = await routeAccess({ minRole: "viewer", find: () => findImport(prisma, importId), notFound: "No such import." });
   if (!access.ok) return access.response;
+  const imp = access.resource;
 
   const enc = new TextEncoder();
-  let cursor: string | null = null;
-  let done = false;
+  const pages = issuePages(prisma, imp.id);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (done) return;
       try {
-        const rows: { id: string; line: number; kind: string; reason: string; excerpt: string | null }[] = await prisma.importIssue.findMany({
-          where: { importId: imp.id },
-          orderBy: [{ line: "asc" }, { id: "asc" }],
-          take: PAGE,
-          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-          select: { id: true, line: true, kind: true, reason: true, excerpt: true },
-        });
-        if (rows.length > 0) {
-          let text = "";
-          for (const r of rows) text += `${JSON.stringify({ line: r.line, kind: r.kind, reason: r.reason, excerpt: r.excerpt })}\n`;
-          controller.enqueue(enc.encode(text));
-          cursor = rows[rows.length - 1]!.id;
-        }
-        if (rows.length < PAGE) {
-          done = true;
-          controller.close();
-        }
+        const next = await pages.next();
+        if (next.done) return controller.close();
+        let text = "";
+        for (const r of next.value) text += `${JSON.stringify({ line: r.line, kind: r.kind, reason: r.reason, excerpt: r.excerpt })}\n`;
+        controller.enqueue(enc.encode(text));
       } catch (err) {
-        done = true;
         controller.error(err);
       }
+    },
+    async cancel() {
+      await pages.return(undefined);
     },
   });
   return new Response(body, {

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { auth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
+import { routeAccess } from "@/server/auth/route-access";
 import { EXPORT_FORMATS, type ExportFormat } from "@/server/sprint/export";
-import { renderSnapshot } from "@/server/curation/snapshots";
+import { findSnapshot, renderSnapshot } from "@/server/curation/snapshots";
 
 export const dynamic = "force-dynamic";
 
@@ -12,15 +12,12 @@ const query = z.object({
   split: z.enum(["train", "test", "all", "manifest"]).default("all"),
 });
 
-/** Downloads a snapshot as SFT JSONL (any member of its workspace). */
+/** Downloads a snapshot as SFT JSONL (any member of its workspace; 404 for an unknown snapshot and for another workspace's). */
 export async function GET(req: Request, { params }: { params: Promise<{ snapshotId: string }> }) {
-  const session = await auth();
-  if (!session?.user?.id) return NextResponse.json({ error: "Sign in to download." }, { status: 401 });
   const { snapshotId } = await params;
-  const snap = await prisma.datasetSnapshot.findUnique({ where: { id: snapshotId }, include: { dataset: { select: { name: true, workspaceId: true } } } });
-  const member = snap && (await prisma.membership.findUnique({ where: { workspaceId_userId: { workspaceId: snap.dataset.workspaceId, userId: session.user.id } } }));
-  if (!snap) return NextResponse.json({ error: "No such snapshot." }, { status: 404 });
-  if (!member) return NextResponse.json({ error: "You are not a member of this workspace." }, { status: 403 });
+  const access = await routeAccess({ minRole: "viewer", find: () => findSnapshot(prisma, snapshotId), notFound: "No such snapshot.", signedOut: "Sign in to download." });
+  if (!access.ok) return access.response;
+  const snap = access.resource;
   const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return NextResponse.json({ error: `Bad query: ${parsed.error.issues.map((i) => i.message).join("; ")}` }, { status: 400 });
   const base = `${snap.dataset.name.replace(/[^\w.-]+/g, "_")}-v${snap.number}`;

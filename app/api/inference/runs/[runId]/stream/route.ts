@@ -3,22 +3,18 @@
  * persisted, coalesced events `inference.events` returns), then `event: end` when the run is over. Resume with
  * `?after=<last seq>`. A run that is finished, or running in another process, is served from the database.
  */
-import { NextResponse } from "next/server";
-import { auth } from "@/server/auth";
 import { prisma } from "@/server/db/client";
-import { runEvents, subscribe } from "@/server/inference/runs";
+import { routeAccess } from "@/server/auth/route-access";
+import { findRun, runEvents, subscribe } from "@/server/inference/runs";
 import type { InferenceEvent } from "@/server/inference/sprint/events";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request, { params }: { params: Promise<{ runId: string }> }) {
-  const session = await auth();
-  if (!session?.user?.id) return NextResponse.json({ error: "Sign in to follow runs." }, { status: 401 });
   const { runId } = await params;
-  const run = await prisma.inferenceRun.findUnique({ where: { id: runId }, select: { id: true, workspaceId: true } });
-  const member = run && (await prisma.membership.findUnique({ where: { workspaceId_userId: { workspaceId: run.workspaceId, userId: session.user.id } } }));
   // Same answer for a run that does not exist and one in someone else's workspace (ids are not probeable).
-  if (!run || !member) return NextResponse.json({ error: "No such run in your workspaces." }, { status: 404 });
+  const access = await routeAccess({ minRole: "viewer", find: () => findRun(prisma, runId), notFound: "No such run in your workspaces.", signedOut: "Sign in to follow runs." });
+  if (!access.ok) return access.response;
   const afterParam = Number(new URL(req.url).searchParams.get("after") ?? req.headers.get("last-event-id") ?? -1);
   let last = Number.isInteger(afterParam) ? afterParam : -1;
 

@@ -20,7 +20,7 @@ import { z } from "zod";
 import { prisma } from "../../db/client";
 import { loadQwenTokenizer } from "../../sprint/tokenizer";
 import type { Tokenizer } from "../../sprint/types";
-import { defineJob, PermanentJobError } from "../job";
+import { defineJob, PermanentJobError } from "../../jobs/job";
 
 /** Input of `recount-tokens`. */
 export const recountTokensInput = z.strictObject({
@@ -52,7 +52,7 @@ export function countReasoning(tokenizer: Tokenizer, reasoning: string): { reaso
 const DEFAULT_BATCH = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The job definition (registered in registry.ts). */
+/** The job definition (listed in server/job-kinds.ts). */
 export const recountTokensJob = defineJob({
   kind: "recount-tokens",
   input: recountTokensInput,

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { prisma } from "../../db/client";
-import { defineJob, PermanentJobError } from "../job";
+import { defineJob, PermanentJobError } from "../../jobs/job";
 
 export const curationRunInput = z.strictObject({ runId: z.string().min(1).max(64) });
 

@@ -27,11 +27,12 @@ import { z } from "zod";
 import { prisma } from "../../db/client";
 import { Prisma } from "../../db/generated/client";
 import { approxTokenizer, loadQwenTokenizer } from "../../sprint/tokenizer";
-import { pipelineConfigSchema, type PipelineConfig } from "../../curation/config";
-import { backendFor } from "../../curation/backends";
-import { curateTrace, outcomeRowData, type CurationOutcome, type TraceForCuration } from "../../curation/curate-trace";
-import type { CurationBackend } from "../../curation/types";
-import { defineItemJob, JobDeferredError } from "../job";
+import { pipelineConfigSchema, type PipelineConfig } from "../config";
+import { backendFor } from "../backends";
+import { curateTrace, outcomeRowData, type CurationOutcome, type TraceForCuration } from "../curate-trace";
+import type { CurationBackend } from "../types";
+import { defineItemJob, JobDeferredError } from "../../jobs/job";
+import { cancelItems } from "../../jobs/queue";
 
 export const CURATION_TRACE_KIND = "curation-trace";
 
@@ -174,7 +175,6 @@ async function releaseRow(rowId: string, reason?: string): Promise<void> {
 
 /** After a cancellation: queued items are cancelled, rows left running go back to pending. */
 async function afterCancel(runId: string): Promise<void> {
-  const { cancelItems } = await import("../queue"); // lazy: queue → registry → this module
   await cancelItems(CURATION_TRACE_KIND, { runId });
   await prisma.curatedTrajectory.updateMany({ where: { runId, curationStatus: "running" }, data: { curationStatus: "pending" } });
 }
