@@ -130,7 +130,7 @@ export function OutputsCard({ datasetId, onImported }: { datasetId: string; onIm
         </div>
       )}
       <button className="btn-primary" disabled={busy || !batch || batch.records.length === 0} onClick={() => void submit()}>
-        {busy ? "Importing…" : "Import outputs"}
+        {busy ? "Adding…" : "Add outputs"}
       </button>
       {error && <p role="alert" className="text-sm text-red-600">{error}</p>}
       {result && (

@@ -86,7 +86,7 @@ export function PasteJsonlCard({
           </select>
         </div>
         <button className="btn-primary" disabled={busy || !text.trim()} onClick={() => void submit()}>
-          {busy ? "Importing…" : "Import lines"}
+          {busy ? "Adding…" : "Add these lines"}
         </button>
       </div>
       {error && <p role="alert" className="text-sm text-red-600">{error}</p>}

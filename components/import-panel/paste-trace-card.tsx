@@ -68,7 +68,7 @@ export function PasteTraceCard({ datasetId, onJsonl }: { datasetId: string; onJs
                 setReasoning("");
               }}
             >
-              Import it as JSON Lines
+              Move it to the JSON Lines box
             </button>
           </div>
         )}
