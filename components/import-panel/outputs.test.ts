@@ -50,6 +50,7 @@ describe("raw .txt outputs", () => {
     expect(looksLikeJsonl('[{"question": "a"}, {"question": "b"}]')).toBe(2);
     expect(looksLikeJsonl("<think>\nLet me think {a} about it.\n</think>")).toBe(0);
     expect(looksLikeJsonl("{not json}\n")).toBe(0);
+    expect(looksLikeJsonl('{"question": "a"}\nnot json\n{"question": "b"}')).toBe(3);
     expect(looksLikeJsonl("We have {x | x > 0}. So the set is open.")).toBe(0);
   });
 });

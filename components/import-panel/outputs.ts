@@ -167,12 +167,12 @@ export function toJsonl(records: readonly OutputRecord[]): string {
 }
 
 /**
- * Whether pasted text is JSON Lines (or a JSON array) rather than one trace: at least one line that parses
- * as a JSON object, and every non-blank line of the first ten does. Returns the record count, or 0.
+ * Whether pasted text is JSON Lines (or a JSON array) rather than one trace: its first non-blank line parses
+ * as a JSON object (a reasoning never does), or the whole text is a JSON array of objects. Returns the
+ * number of records (non-blank lines; bad ones among them are reported by the import), or 0.
  */
 export function looksLikeJsonl(text: string): number {
   const t = text.trim();
-  if (!t.startsWith("{") && !t.startsWith("[")) return 0;
   if (t.startsWith("[")) {
     try {
       const v = JSON.parse(t) as unknown;
@@ -181,14 +181,13 @@ export function looksLikeJsonl(text: string): number {
       return 0;
     }
   }
+  if (!t.startsWith("{")) return 0;
   const lines = t.split(/\r?\n/).filter((l) => l.trim() !== "");
-  for (const l of lines.slice(0, 10)) {
-    try {
-      const v = JSON.parse(l) as unknown;
-      if (v === null || typeof v !== "object" || Array.isArray(v)) return 0;
-    } catch {
-      return 0;
-    }
+  try {
+    const v = JSON.parse(lines[0]!) as unknown;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return 0;
+  } catch {
+    return 0;
   }
   return lines.length;
 }
