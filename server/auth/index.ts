@@ -16,6 +16,7 @@ import { prisma } from "../db/client";
 import { createPersonalWorkspace, hashToken } from "./accounts";
 import { checkCredentials } from "./credentials";
 import { clientAddress } from "./rate-limit";
+import { safeNextPath } from "./safe-next";
 import { closeSession, openSession, SESSION_MAX_AGE_S } from "./sessions";
 
 declare module "next-auth" {
@@ -99,6 +100,21 @@ export const authConfig: NextAuthConfig = {
     },
   },
   callbacks: {
+    // Every redirect Auth.js makes (after sign-in, OAuth callbacks, sign-out) goes through the one check of
+    // post-sign-in destinations: a path on this site, else "/".
+    redirect({ url, baseUrl }) {
+      const base = new URL(baseUrl);
+      let path: string = url;
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+        try {
+          const u = new URL(url);
+          path = u.origin === base.origin ? `${u.pathname}${u.search}${u.hash}` : "/";
+        } catch {
+          path = "/";
+        }
+      }
+      return `${base.origin}${safeNextPath(path)}`;
+    },
     async jwt({ token, user }) {
       if (user?.id) {
         const row = await prisma.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });

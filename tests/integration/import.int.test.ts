@@ -214,6 +214,30 @@ describe("runImport", () => {
     expect(await prisma.trace.count({ where: { datasetId: ds.id } })).toBe(3);
   });
 
+  it("outputs preset: traces without a question are kept, and get their question from a later import instead of a copy", async () => {
+    const ds = await newDataset("outputs");
+    const out = (i: number) => `<think>\nWe need ${i} × 9. ${i} × 9 = ${9 * i}.\n\nWait, re-check: ${9 * i} ÷ 9 = ${i}. Good.\n</think>`;
+    const first = [1, 2, 3].map((i) => JSON.stringify({ id: `p-${i}`, output: out(i), ...(i === 1 ? { question: "What is 1 × 9?" } : {}) })).join("\n");
+    const a = await importText(ds.id, first, { preset: "outputs" });
+    expect(a.summary).toMatchObject({ status: "succeeded", rowsOk: 3, rowsBad: 0 });
+    const before = await prisma.trace.findMany({ where: { datasetId: ds.id }, orderBy: { externalId: "asc" } });
+    expect(before.map((t) => [t.externalId, t.question])).toEqual([
+      ["p-1", "What is 1 × 9?"],
+      ["p-2", ""],
+      ["p-3", ""],
+    ]);
+    expect(before[1]?.reasoning).toContain("2 × 9 = 18");
+    // Again, now with questions for p-2 (and p-1 unchanged): p-2 gets its question, nothing is duplicated.
+    const second = [1, 2].map((i) => JSON.stringify({ id: `p-${i}`, output: out(i), question: `What is ${i} × 9?`, answer: String(9 * i) })).join("\n");
+    const b = await importText(ds.id, second, { preset: "outputs" });
+    expect(b.summary).toMatchObject({ status: "succeeded", rowsOk: 1, rowsDuplicate: 1 });
+    const after = await prisma.trace.findMany({ where: { datasetId: ds.id }, orderBy: { externalId: "asc" } });
+    expect(after).toHaveLength(3);
+    const p2 = after.find((t) => t.externalId === "p-2")!;
+    expect(p2).toMatchObject({ id: before[1]!.id, question: "What is 2 × 9?", referenceAnswer: "18", contentHash: contentHash("What is 2 × 9?", p2.reasoning) });
+    expect(after.find((t) => t.externalId === "p-3")?.question).toBe("");
+  });
+
   it("skips and reports duplicates within a file, also across batches", async () => {
     const ds = await newDataset("dups");
     const a = JSON.stringify({ question: "Q1", reasoning: "R1" });

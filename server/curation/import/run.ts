@@ -24,7 +24,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { PrismaClient } from "../../db/client";
-import { addCounters, importPool, inTransaction, insertCurated, insertIssues, insertTraces, type CounterDelta, type CuratedRow } from "./bulk";
+import { addCounters, fillMissingQuestions, importPool, inTransaction, insertCurated, insertIssues, insertTraces, type CounterDelta, type CuratedRow } from "./bulk";
 import { curatedColumns } from "./curated";
 import { newId } from "./ids";
 import { detectPreset, mapRecord, presetMapping, type FieldMapping, type MappedTrace, type PresetChoice, type PresetId } from "./presets";
@@ -234,6 +234,25 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
     const bad = batchIssues.length - dup;
     pool ??= importPool();
     await inTransaction(pool, async (client) => {
+      if (batch.length > 0 && preset === "outputs") {
+        // Raw outputs imported earlier without a question get it now (same reasoning, empty question), instead
+        // of a second copy of the trace: they become curatable.
+        const withQuestion = batch.filter((p) => p.row.question.trim() !== "");
+        const filled = await fillMissingQuestions(
+          client,
+          datasetId,
+          withQuestion.map((p) => ({
+            emptyHash: contentHash("", p.row.reasoning),
+            contentHash: p.hash,
+            question: p.row.question,
+            referenceAnswer: p.row.referenceAnswer ?? null,
+          })),
+        );
+        if (filled.size > 0) {
+          ok += filled.size;
+          batch = batch.filter((p) => !filled.has(p.hash));
+        }
+      }
       if (batch.length > 0) {
         const created = await insertTraces(
           client,
@@ -251,7 +270,7 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
           })),
         );
         const idOf = new Map(created.map((c) => [c.contentHash, c.id]));
-        ok = created.length;
+        ok += created.length;
         const curated: CuratedRow[] = [];
         for (const p of batch) {
           const traceId = idOf.get(p.hash);
