@@ -13,6 +13,7 @@ export const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
 /** Opens a session record for a user; returns the id to put in the JWT. */
 export async function openSession(db: PrismaClient, userId: string): Promise<string> {
   const sid = newToken();
+  await db.session.deleteMany({ where: { userId, expires: { lt: new Date() } } }); // the user's expired records
   await db.session.create({ data: { sessionToken: hashToken(sid), userId, expires: new Date(Date.now() + SESSION_MAX_AGE_S * 1000) } });
   return sid;
 }
