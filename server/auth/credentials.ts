@@ -3,8 +3,11 @@
  * Next (integration tests): reserve an attempt (rate-limit.ts), compare the password, record the outcome.
  */
 import type { PrismaClient } from "../db/client";
-import { verifyPassword } from "./password";
+import { hashPassword, verifyPassword } from "./password";
 import { pruneSignInAttempts, reserveSignInAttempt, settleSignInAttempt } from "./rate-limit";
+
+/** A hash to compare against when the email is unknown, so the answer takes as long as for a known one. */
+let dummyHash: Promise<string> | undefined;
 
 export type CredentialCheck =
   | { ok: true; user: { id: string; email: string; name: string | null } }
@@ -17,7 +20,8 @@ export async function checkCredentials(db: PrismaClient, email: string, password
   let ok = false;
   const user = await db.user.findUnique({ where: { email } });
   try {
-    ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : false;
+    if (user?.passwordHash && !user.disabledAt) ok = await verifyPassword(password, user.passwordHash);
+    else await verifyPassword(password, await (dummyHash ??= hashPassword("no-such-user"))); // same timing, always false
   } finally {
     await settleSignInAttempt(db, reservation.attemptId, ok ? "succeeded" : "failed");
   }
