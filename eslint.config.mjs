@@ -1,6 +1,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
+import boundaries from "./eslint/boundaries.mjs";
 
 export default tseslint.config(
   {
@@ -27,6 +28,12 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "no-console": "off",
     },
+  },
+  {
+    // Architecture boundaries (core ← services ← routers / route handlers ← UI): eslint/boundaries.mjs.
+    files: ["**/*.{ts,tsx}"],
+    plugins: { boundaries },
+    rules: { "boundaries/imports": ["error", { root: import.meta.dirname }] },
   },
   {
     // The pure core must stay free of I/O and frameworks.

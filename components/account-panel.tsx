@@ -2,15 +2,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
-import { signOutAction } from "@/app/(auth)/actions";
 
 /** Settings → Your account: change password, sign out of every session. */
-export function AccountPanel() {
+/** `signOut` is the server action (app/(auth)/actions.ts), passed in by the settings page. */
+export function AccountPanel({ signOut }: { signOut: () => Promise<void> }) {
   const trpc = useTRPC();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const revoke = useMutation(trpc.account.revokeMySessions.mutationOptions({ onSuccess: () => signOutAction() }));
-  const change = useMutation(trpc.account.changePassword.mutationOptions({ onSuccess: () => signOutAction() }));
+  const revoke = useMutation(trpc.account.revokeMySessions.mutationOptions({ onSuccess: () => signOut() }));
+  const change = useMutation(trpc.account.changePassword.mutationOptions({ onSuccess: () => signOut() }));
   return (
     <section className="card p-4" data-testid="account-panel">
       <h2 className="text-sm font-semibold">Your account</h2>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { signInAction, signUpAction, type FormState } from "@/app/(auth)/actions";
+import type { FormAction, FormState } from "@/lib/form-state";
 
 function FieldError({ errors }: { errors?: string[] }) {
   return errors?.length ? <p className="mt-1 text-xs text-red-600">{errors[0]}</p> : null;
@@ -15,8 +15,9 @@ function FormError({ state }: { state: FormState }) {
   ) : null;
 }
 
-export function SignInForm({ next, demo }: { next?: string; demo?: { email: string } | null }) {
-  const [state, action, pending] = useActionState(signInAction, {});
+/** The sign-in form; `signIn` is the server action (app/(auth)/actions.ts), passed in by the page. */
+export function SignInForm({ signIn, next, demo }: { signIn: FormAction; next?: string; demo?: { email: string } | null }) {
+  const [state, action, pending] = useActionState(signIn, {});
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="next" value={next ?? "/"} />
@@ -39,8 +40,9 @@ export function SignInForm({ next, demo }: { next?: string; demo?: { email: stri
   );
 }
 
-export function SignUpForm({ invite }: { invite?: { token: string; email: string; workspace: string; role: string } }) {
-  const [state, action, pending] = useActionState(signUpAction, {});
+/** The sign-up form; `signUp` is the server action (app/(auth)/actions.ts), passed in by the page. */
+export function SignUpForm({ signUp, invite }: { signUp: FormAction; invite?: { token: string; email: string; workspace: string; role: string } }) {
+  const [state, action, pending] = useActionState(signUp, {});
   const fe = state.fieldErrors ?? {};
   return (
     <form action={action} className="space-y-4">

@@ -84,7 +84,12 @@ export function EndpointsPanel() {
   const qc = useQueryClient();
   const isAdmin = ws.can("admin");
   const list = useQuery(trpc.endpoints.list.queryOptions({ workspaceId: ws.id }));
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.endpoints.list.queryKey() });
+  // Cancel a list fetch still in flight first: it may have started before this change and would otherwise be
+  // reused by the invalidation (TanStack dedupes a first fetch), showing a list without it.
+  const refresh = async () => {
+    await qc.cancelQueries({ queryKey: trpc.endpoints.list.queryKey() });
+    await qc.invalidateQueries({ queryKey: trpc.endpoints.list.queryKey() });
+  };
   const [form, setForm] = useState({ name: "", baseUrl: "http://localhost:8000/v1", model: "", apiKey: "", kind: "openai-completions" as "openai-completions" | "openai-chat" });
   const create = useMutation(trpc.endpoints.create.mutationOptions({ onSuccess: () => { setForm({ ...form, name: "", model: "", apiKey: "" }); void refresh(); } }));
   const remove = useMutation(trpc.endpoints.remove.mutationOptions({ onSuccess: refresh }));
@@ -123,7 +128,7 @@ export function EndpointsPanel() {
           ))}
         </ul>
       ) : (
-        <p className="px-4 py-3 text-sm text-zinc-500">No endpoints yet.</p>
+        <p className="px-4 py-3 text-sm text-zinc-500">{list.isPending ? "Loading endpoints…" : "No endpoints yet."}</p>
       )}
       {test.data && (
         <p role="status" className={`px-4 py-2 text-sm ${test.data.ok ? "text-green-700" : "text-red-600"}`}>

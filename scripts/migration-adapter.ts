@@ -1,7 +1,7 @@
 /**
  * Driver-adapter factory for the Prisma 6.19 CLI's WASM schema engine (migrations without the native
  * engine, which cannot be downloaded here). Wraps @prisma/adapter-pg 7.10 and fixes, each seen on these
- * machines (../shared/notes/stack.md):
+ * machines (ARCHITECTURE.md, "Migrations offline"):
  *  - shadow pools built from separate host/port/... fields (a connectionString would win over `database`
  *    and make the shadow database the main one), and the shadow pool closed before DROP DATABASE;
  *  - the embedded PGlite has one database: its shadow is a throw-away in-memory PGlite on port 0;

@@ -1,6 +1,7 @@
 /**
- * `npm test`: lint → typecheck → unit (vitest) → integration (real Postgres: DATABASE_URL when set,
- * otherwise an embedded PGlite) → e2e (Playwright in Debian's Chromium against `npm start`).
+ * `npm test`: lint (including the architecture boundaries, eslint/boundaries.mjs) → cycles (no runtime import
+ * cycle, scripts/check-cycles.ts) → typecheck → unit (vitest) → integration (real Postgres: DATABASE_URL when
+ * set, otherwise an embedded PGlite) → e2e (Playwright in Debian's Chromium against `npm start`).
  * Stops at the first failing stage. `npm test -- --skip=e2e,lint` skips stages.
  */
 import { spawn } from "node:child_process";
@@ -14,6 +15,7 @@ const skip = new Set(
 
 const stages: { name: string; cmd: string; args: string[] }[] = [
   { name: "lint", cmd: "npx", args: ["eslint", ".", "--max-warnings=0"] },
+  { name: "cycles", cmd: "npx", args: ["tsx", "scripts/check-cycles.ts"] },
   { name: "typecheck", cmd: "npx", args: ["tsc", "--noEmit"] },
   { name: "unit", cmd: "npx", args: ["vitest", "run", "--project", "unit"] },
   { name: "integration", cmd: "npx", args: ["vitest", "run", "--project", "integration"] },

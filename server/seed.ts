@@ -3,6 +3,7 @@
  * generated Countdown traces (licence-clean: produced by server/sprint/countdown, not copied from anywhere),
  * so a newcomer can click through at once. Idempotent: does nothing once any user exists.
  */
+import { recordAudit } from "./audit";
 import type { Prisma, PrismaClient } from "./db/client";
 import { hashPassword } from "./auth/password";
 import { contentHash } from "./curation/import/run";
@@ -82,6 +83,6 @@ export async function seedDemo(db: PrismaClient, opts: { password?: string } = {
     })),
   });
   await curateSeedDataset(db, dataset.id, user.id);
-  await db.auditEvent.create({ data: { workspaceId: ws.id, actorId: user.id, action: "seed.demo", targetType: "workspace", targetId: ws.id } });
+  await recordAudit(db, { userId: user.id, workspaceId: ws.id }, "seed.demo", { type: "workspace", id: ws.id });
   return { created: true, email: DEMO_EMAIL, password, workspaceSlug: ws.slug };
 }

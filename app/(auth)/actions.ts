@@ -6,10 +6,7 @@ import { prisma } from "@/server/db/client";
 import { SignUpError, signUp } from "@/server/auth/accounts";
 import { safeNextPath } from "@/server/auth/safe-next";
 
-export interface FormState {
-  error?: string;
-  fieldErrors?: Record<string, string[] | undefined>;
-}
+import type { FormState } from "@/lib/form-state";
 
 
 export async function signInAction(_prev: FormState, form: FormData): Promise<FormState> {

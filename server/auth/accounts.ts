@@ -1,4 +1,5 @@
 /** Account and workspace creation shared by sign-up, OAuth sign-up, invitations and the demo seed. */
+import { auditWrite, recordAudit } from "../audit";
 import crypto from "node:crypto";
 import type { PrismaClient } from "../db/client";
 import { hashPassword } from "./password";
@@ -28,7 +29,7 @@ export async function createPersonalWorkspace(db: PrismaClient, userId: string, 
   const ws = await db.workspace.create({
     data: { name, slug: await uniqueSlug(db, name), memberships: { create: { userId, role: "admin" } } },
   });
-  await db.auditEvent.create({ data: { workspaceId: ws.id, actorId: userId, action: "workspace.create", targetType: "workspace", targetId: ws.id } });
+  await recordAudit(db, { userId, workspaceId: ws.id }, "workspace.create", { type: "workspace", id: ws.id });
   return ws;
 }
 
@@ -66,7 +67,7 @@ export async function signUp(db: PrismaClient, input: SignUpInput): Promise<{ us
   }
   const passwordHash = await hashPassword(input.password);
   const user = await db.user.create({ data: { email, name: input.name.trim() || null, passwordHash } });
-  await db.auditEvent.create({ data: { actorId: user.id, action: "auth.sign_up", targetType: "user", targetId: user.id } });
+  await recordAudit(db, { userId: user.id }, "auth.sign_up", { type: "user", id: user.id });
   if (invite) {
     await acceptInvitation(db, invite.id, user.id);
     return { userId: user.id, slug: invite.workspace.slug };
@@ -93,9 +94,7 @@ export async function acceptInvitation(db: PrismaClient, invitationId: string, u
       update: { role: inv.role },
     }),
     db.invitation.update({ where: { id: inv.id }, data: { acceptedAt: new Date() } }),
-    db.auditEvent.create({
-      data: { workspaceId: inv.workspaceId, actorId: userId, action: "member.join", targetType: "user", targetId: userId, data: { role: inv.role } },
-    }),
+    auditWrite(db, { userId, workspaceId: inv.workspaceId }, "member.join", { type: "user", id: userId }, { role: inv.role }),
   ]);
   return inv.role;
 }

@@ -2,6 +2,7 @@
  * The email + password check behind the credentials provider (server/auth/index.ts), usable without
  * Next (integration tests): reserve an attempt (rate-limit.ts), compare the password, record the outcome.
  */
+import { recordAudit } from "../audit";
 import type { PrismaClient } from "../db/client";
 import { hashPassword, verifyPassword } from "./password";
 import { pruneSignInAttempts, reserveSignInAttempt, settleSignInAttempt } from "./rate-limit";
@@ -26,9 +27,9 @@ export async function checkCredentials(db: PrismaClient, email: string, password
     await settleSignInAttempt(db, reservation.attemptId, ok ? "succeeded" : "failed");
   }
   if (!user || !ok) {
-    await db.auditEvent.create({ data: { action: "auth.sign_in_failed", targetType: "email", targetId: email, actorId: user?.id ?? null, data: { address } } });
+    await recordAudit(db, { userId: user?.id ?? null }, "auth.sign_in_failed", { type: "email", id: email }, { address });
     return { ok: false, reason: "wrong_credentials" };
   }
-  await db.auditEvent.create({ data: { action: "auth.sign_in", actorId: user.id, targetType: "user", targetId: user.id, data: { address } } });
+  await recordAudit(db, { userId: user.id }, "auth.sign_in", { type: "user", id: user.id }, { address });
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }

@@ -4,6 +4,7 @@ import { auth } from "./index";
 import { prisma } from "../db/client";
 import { memberRole } from "./membership";
 import type { Role } from "./roles";
+import type { Actor } from "../service-error";
 
 /**
  * `no-access`: the workspace does not exist OR the user is not a member of it — one answer, so a slug
@@ -40,3 +41,8 @@ export const workspaceAccess = cache(async (slug: string): Promise<WorkspaceAcce
     workspaces: user.memberships.map((x) => ({ name: x.workspace.name, slug: x.workspace.slug })),
   };
 });
+
+/** The acting member of a page, as services take it (server components call services with it). */
+export function actorOfAccess(access: Extract<WorkspaceAccess, { kind: "ok" }>): Actor {
+  return { userId: access.user.id, role: access.role, workspaceId: access.workspace.id };
+}

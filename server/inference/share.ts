@@ -4,12 +4,15 @@
  * can be shared, and finished runs never change (no code path updates their events), so the link shows an
  * immutable snapshot.
  */
+import { z } from "zod";
 import crypto from "node:crypto";
 import type { PrismaClient } from "../db/client";
 import { prisma } from "../db/client";
 import { hasRole } from "../auth/roles";
 import { recordAudit } from "../audit";
 import { InferenceError, runEvents, type Actor } from "./runs";
+
+export const shareLinkIdInput = z.object({ shareLinkId: z.string().min(1).max(64) });
 
 export const SHARE_RESOURCE = "inference-run";
 

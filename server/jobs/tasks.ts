@@ -34,11 +34,11 @@ export type TaskView = Prisma.TaskGetPayload<{ select: typeof taskViewSelect }>;
 const idSchema = z.string().min(1).max(64);
 
 /** The task with this id in this workspace, or null (also null when it belongs to another workspace). */
-export async function getTask(workspaceId: string, id: string): Promise<TaskView | null> {
+export async function getTask(workspaceId: string, id: string, db: PrismaClient = prisma): Promise<TaskView | null> {
   const ws = idSchema.parse(workspaceId);
   const taskId = idSchema.safeParse(id);
   if (!taskId.success) return null;
-  return prisma.task.findFirst({ where: { id: taskId.data, workspaceId: ws }, select: taskViewSelect });
+  return db.task.findFirst({ where: { id: taskId.data, workspaceId: ws }, select: taskViewSelect });
 }
 
 const listOptionsSchema = z.object({
@@ -51,10 +51,10 @@ const listOptionsSchema = z.object({
 export type ListTasksOptions = z.input<typeof listOptionsSchema>;
 
 /** The workspace's most recent tasks, newest first (optionally of one kind / status). */
-export async function listTasks(workspaceId: string, opts: ListTasksOptions = {}): Promise<TaskView[]> {
+export async function listTasks(workspaceId: string, opts: ListTasksOptions = {}, db: PrismaClient = prisma): Promise<TaskView[]> {
   const ws = idSchema.parse(workspaceId);
   const o = listOptionsSchema.parse(opts);
-  return prisma.task.findMany({
+  return db.task.findMany({
     where: { workspaceId: ws, ...(o.kind ? { kind: o.kind } : {}), ...(o.status ? { status: o.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: o.limit,
@@ -68,12 +68,12 @@ export const listTasksInput = z.object({ kind: z.string().max(64).optional(), li
 export const taskIdInput = z.object({ taskId: z.string() });
 export const latestTaskInput = z.object({ kind: z.string().max(64), datasetId: z.string() });
 
-export async function listWorkspaceTasks(_db: PrismaClient, actor: Actor, input: z.output<typeof listTasksInput>) {
-  return listTasks(actor.workspaceId, { limit: input.limit, kind: input.kind });
+export async function listWorkspaceTasks(db: PrismaClient, actor: Actor, input: z.output<typeof listTasksInput>) {
+  return listTasks(actor.workspaceId, { limit: input.limit, kind: input.kind }, db);
 }
 
-export async function getWorkspaceTask(_db: PrismaClient, actor: Actor, input: z.infer<typeof taskIdInput>) {
-  const task = await getTask(actor.workspaceId, input.taskId);
+export async function getWorkspaceTask(db: PrismaClient, actor: Actor, input: z.infer<typeof taskIdInput>) {
+  const task = await getTask(actor.workspaceId, input.taskId, db);
   if (!task) throw new ServiceError("NOT_FOUND", "No such task in this workspace.");
   return task;
 }
@@ -102,7 +102,7 @@ export async function latestTaskForDataset(db: PrismaClient, actor: Actor, input
 
 export async function cancelWorkspaceTask(db: PrismaClient, actor: Actor, input: z.infer<typeof taskIdInput>) {
   requireRole(actor, "curator");
-  const task = await getTask(actor.workspaceId, input.taskId);
+  const task = await getTask(actor.workspaceId, input.taskId, db);
   if (!task) throw new ServiceError("NOT_FOUND", "No such task in this workspace.");
   await cancelTask(task.id);
   await recordAudit(db, actor, "task.cancel", { type: "task", id: task.id });

@@ -7,7 +7,10 @@ import type { PrismaClient } from "../db/client";
 import { agreementReport as computeAgreement, type ReviewSubmission } from "../sprint/agreement";
 import { normalizeDag } from "../sprint/steps";
 import { hasRole } from "../auth/roles";
-import { datasetOf, reviewers, type Actor } from "./service";
+import { z } from "zod";
+import { datasetOf, idSchema, reviewers, type Actor } from "./access";
+
+export const agreementInput = z.object({ datasetId: idSchema, edgeF1Threshold: z.number().min(0).max(1).default(0.999) });
 
 export async function agreementReport(db: PrismaClient, actor: Actor, input: { datasetId: string; edgeF1Threshold: number }) {
   await datasetOf(db, actor, input.datasetId);

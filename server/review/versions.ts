@@ -15,7 +15,7 @@ import type { Step } from "../sprint/steps";
 import type { Tokenizer } from "../sprint/types";
 import { storedMetrics, type StoredMetrics } from "../curation/curate-trace";
 import { finalAnswerFor } from "../curation/final-answer";
-import { ReviewError, type Actor } from "./service";
+import { idSchema, ReviewError, type Actor } from "./access";
 import { recordAudit } from "../audit";
 
 const range = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
@@ -39,6 +39,13 @@ export const draftSchema = z.object({
   dag: z.record(z.string().regex(/^\d+$/), z.array(z.number().int().min(1)).max(2000)),
   stagePins: z.record(z.string().regex(/^\d+$/), z.number().int().min(1)).optional(),
 });
+
+const versionNumber = z.number().int().min(1);
+export const historyInput = z.object({ trajectoryId: idSchema });
+export const versionInput = z.object({ trajectoryId: idSchema, version: versionNumber });
+export const diffInput = z.object({ trajectoryId: idSchema, from: versionNumber, to: versionNumber });
+export const saveDraftInput = z.object({ trajectoryId: idSchema, baseVersion: versionNumber, draft: draftSchema, note: z.string().max(2000).optional() });
+export const restoreInput = z.object({ trajectoryId: idSchema, version: versionNumber, baseVersion: versionNumber });
 export type DraftInput = z.infer<typeof draftSchema>;
 
 export function toDraft(input: DraftInput): TrajectoryDraft {

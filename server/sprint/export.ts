@@ -1,5 +1,5 @@
 /**
- * Training export (sprint-method.md §2.6, §7): SFT samples from curated trajectories, written as
+ * Training export (docs/sprint-method.md §2.6, §7): SFT samples from curated trajectories, written as
  * JSONL in the shapes common trainers expect, with a deterministic seeded train/test split and a
  * manifest (counts, token statistics, system-prompt version, a SHA-256 of every file).
  * Pure: returns strings; the caller writes files.

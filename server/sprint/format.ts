@@ -1,7 +1,7 @@
 /**
  * SPRINT trajectory format: a tolerant (and optionally strict) parser, the canonical serializer and
  * small text helpers. Pure: no I/O, no framework. The format is specified in
- * ../shared/notes/sprint-method.md §1.
+ * docs/sprint-method.md §1.
  *
  * Parsing runs in linear time: one pass finds the tags (each `<` is examined with a bounded,
  * hand-written matcher, no backtracking regexes), one pass finds the line constructs (`-----`,

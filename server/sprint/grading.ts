@@ -1,5 +1,5 @@
 /**
- * Grading of final answers (sprint-method.md §3): the last `\boxed{}` of a response, normalized and
+ * Grading of final answers (docs/sprint-method.md §3): the last `\boxed{}` of a response, normalized and
  * checked for mathematical equivalence; multiple choice by option letter; Countdown by evaluating
  * the expression exactly. Pure, deterministic, never throws on model output.
  *

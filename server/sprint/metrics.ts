@@ -1,5 +1,5 @@
 /**
- * The paper's token metrics (../shared/notes/sprint-method.md §4), computed from a typed
+ * The paper's token metrics (docs/sprint-method.md §4), computed from a typed
  * {@link Trajectory} and a {@link Tokenizer}. Pure functions.
  *
  * ## What is counted

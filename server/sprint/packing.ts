@@ -1,6 +1,6 @@
 /**
  * Packing steps into stages and building the curated trajectory — curation steps 3–4 of the SPRINT
- * method (../shared/notes/sprint-method.md §2). Pure functions, no I/O.
+ * method (docs/sprint-method.md §2). Pure functions, no I/O.
  *
  * Stage assignment (the paper's σ): σ(S) = 1 for a step without parents, otherwise
  * σ(S) = max over parents p of (σ(p) + 1 if p has an execution, else σ(p)) — a step may share a

@@ -1,5 +1,5 @@
 /**
- * Incremental reader of a planner's output stream (../shared/notes/sprint-method.md §3): feed it the
+ * Incremental reader of a planner's output stream (docs/sprint-method.md §3): feed it the
  * text deltas as they arrive and it reports, as soon as they are complete, the prompts the planner
  * closes (`</prompt_p.k>`), the start of a final answer (`<Final_answer>` or a `**Final Answer**`
  * heading), and format drift (an `<Execution_p>` / `<execution_p.k>` the planner writes itself, a

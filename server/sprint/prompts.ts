@@ -9,7 +9,7 @@ export const SPRINT_SYSTEM_PROMPT_VERSION = "sprint-system-v1";
 
 /**
  * Instructions that teach the interleaved plan → parallel execution format
- * (see ../shared/notes/sprint-method.md §1).
+ * (see docs/sprint-method.md §1).
  */
 export const SPRINT_SYSTEM_PROMPT = `You are a reasoning model that thinks in rounds of planning and parallel execution.
 

@@ -1,6 +1,6 @@
 /**
  * Sequential (ordinary chain-of-thought) traces, for import into the curation pipeline:
- * recognizes the common shapes (../shared/notes/sprint-method.md §7) and splits reasoning into
+ * recognizes the common shapes (docs/sprint-method.md §7) and splits reasoning into
  * numbered units (sentences or lines) with character offsets. Pure, linear time.
  */
 import { dropCrBeforeLf } from "./format";

@@ -1,6 +1,6 @@
 /**
  * Steps ("components") of a reasoning trace and their dependency DAG — curation steps 1–2 of the
- * SPRINT method (../shared/notes/sprint-method.md §2). Pure functions, no I/O.
+ * SPRINT method (docs/sprint-method.md §2). Pure functions, no I/O.
  *
  * A trace is split into numbered source lines (sentences); an LLM groups lines into steps, each with
  * plan lines, an optional prompt (an instruction for an executor, written by the LLM), execution lines

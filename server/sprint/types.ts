@@ -1,6 +1,6 @@
 /**
  * Shared types of the SPRINT core (server/sprint). Pure data, no I/O.
- * The method is specified in ../shared/notes/sprint-method.md.
+ * The method is specified in docs/sprint-method.md.
  */
 
 /** A position in source text. Lines and columns count from 1. */

@@ -4,6 +4,7 @@ import { demoSignInHint } from "@/server/auth/demo";
 import { safeNextPath } from "@/server/auth/safe-next";
 import { prisma } from "@/server/db/client";
 import { SignInForm } from "@/components/auth-forms";
+import { signInAction } from "../actions";
 
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -45,7 +46,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </p>
         </div>
       )}
-      <SignInForm next={next} />
+      <SignInForm signIn={signInAction} next={next} />
       {providers.length > 0 && (
         <div className="mt-6 space-y-2 border-t border-zinc-200 pt-4">
           {providers.map((p) => (

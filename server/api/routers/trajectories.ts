@@ -1,26 +1,22 @@
-/** Edits of curated trajectories: save (optimistic version check), history, version, diff, restore. */
-import { z } from "zod";
+/** Edits of curated trajectories: save (optimistic version check), history, version, diff, restore. Logic in server/review/versions.ts. */
 import { actorOf, createTRPCRouter, serviceCall, workspaceProcedure } from "../trpc";
-import { draftSchema, diffVersions, getVersion, history, restoreVersion, saveDraft } from "../../review/versions";
-
-const id = z.string().min(1).max(64);
-const version = z.number().int().min(1);
+import * as versions from "../../review/versions";
 
 export const trajectoriesRouter = createTRPCRouter({
   history: workspaceProcedure("viewer")
-    .input(z.object({ trajectoryId: id }))
-    .query(({ ctx, input }) => serviceCall(() => history(ctx.db, actorOf(ctx), input.trajectoryId))),
+    .input(versions.historyInput)
+    .query(({ ctx, input }) => serviceCall(() => versions.history(ctx.db, actorOf(ctx), input.trajectoryId))),
   version: workspaceProcedure("viewer")
-    .input(z.object({ trajectoryId: id, version }))
-    .query(({ ctx, input }) => serviceCall(() => getVersion(ctx.db, actorOf(ctx), input))),
+    .input(versions.versionInput)
+    .query(({ ctx, input }) => serviceCall(() => versions.getVersion(ctx.db, actorOf(ctx), input))),
   diff: workspaceProcedure("viewer")
-    .input(z.object({ trajectoryId: id, from: version, to: version }))
-    .query(({ ctx, input }) => serviceCall(() => diffVersions(ctx.db, actorOf(ctx), input))),
+    .input(versions.diffInput)
+    .query(({ ctx, input }) => serviceCall(() => versions.diffVersions(ctx.db, actorOf(ctx), input))),
   /** Reviewers may edit items assigned to them; curators and admins any item. */
   save: workspaceProcedure("reviewer")
-    .input(z.object({ trajectoryId: id, baseVersion: version, draft: draftSchema, note: z.string().max(2000).optional() }))
-    .mutation(({ ctx, input }) => serviceCall(() => saveDraft(ctx.db, actorOf(ctx), input))),
+    .input(versions.saveDraftInput)
+    .mutation(({ ctx, input }) => serviceCall(() => versions.saveDraft(ctx.db, actorOf(ctx), input))),
   restore: workspaceProcedure("curator")
-    .input(z.object({ trajectoryId: id, version, baseVersion: version }))
-    .mutation(({ ctx, input }) => serviceCall(() => restoreVersion(ctx.db, actorOf(ctx), input))),
+    .input(versions.restoreInput)
+    .mutation(({ ctx, input }) => serviceCall(() => versions.restoreVersion(ctx.db, actorOf(ctx), input))),
 });

@@ -1,7 +1,7 @@
 /**
  * Import presets and field mapping: turn one parsed JSON record into a trace row (question, reasoning,
  * reference answer/solution, …) or a clear reason why it cannot be one. Pure and browser-safe (the import
- * page previews with it). Dataset shapes: ../shared/notes/sprint-method.md §7.
+ * page previews with it). Dataset shapes: docs/sprint-method.md §7.
  *
  * Presets:
  * - `openthoughts` — default config `{system, conversations: [{from: "user", value}, {from: "assistant",

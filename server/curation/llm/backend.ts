@@ -1,5 +1,5 @@
 /**
- * The LLM curation backend: the method's two LLM steps (sprint-method.md §2.1 step extraction, §2.2
+ * The LLM curation backend: the method's two LLM steps (docs/sprint-method.md §2.1 step extraction, §2.2
  * DAG construction) against any OpenAI-compatible chat endpoint. Each step renders its template, asks
  * once at temperature 0, parses the answer strictly (parse.ts) and, when the answer is unusable,
  * asks exactly once more with the first answer's problem stated in the user message; a second

@@ -1,5 +1,5 @@
 /**
- * Strict parsing of the LLM backend's two answers (sprint-method.md §2, steps 1–2).
+ * Strict parsing of the LLM backend's two answers (docs/sprint-method.md §2, steps 1–2).
  *
  * - Extraction: a JSON array of components `{ description, plan_lines, prompt, execution_lines,
  *   comment_lines? }` (or `{"components": [...]}` for endpoints forced into JSON-object mode), turned

@@ -1,5 +1,5 @@
 /**
- * Prompt templates of the LLM curation backend: the method's two LLM steps (sprint-method.md §2),
+ * Prompt templates of the LLM curation backend: the method's two LLM steps (docs/sprint-method.md §2),
  * step extraction and DAG construction, in our own wording. Templates are data — versioned, stored per
  * pipeline config and editable in the UI — so they are validated with {@link promptTemplateSchema}
  * and filled by {@link renderTemplate}, a single-pass `{{name}}` substitution (no eval, no expressions,

@@ -1,5 +1,5 @@
 /**
- * Prompts of the SPRINT loop (../shared/notes/sprint-method.md §3) and normalization of what the
+ * Prompts of the SPRINT loop (docs/sprint-method.md §3) and normalization of what the
  * planner and the executors write. Pure functions; the orchestrator (orchestrator.ts) does the I/O.
  *
  * Every prompt of a run starts with the same bytes — `system + "\n\n" + <Question>…</Question> +

@@ -1,5 +1,5 @@
 /**
- * The SPRINT inference loop (../shared/notes/sprint-method.md §3) over any {@link CompletionEngine}:
+ * The SPRINT inference loop (docs/sprint-method.md §3) over any {@link CompletionEngine}:
  *
  *   for p = 1, 2, …:
  *     planner call (stop strings) → normalize (re-wrap as <Plan_p>, renumber p.1..p.k)

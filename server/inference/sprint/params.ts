@@ -1,6 +1,6 @@
 /**
  * Parameters of a SPRINT run and of the sequential baseline, with the paper's defaults
- * (../shared/notes/sprint-method.md §3), as zod schemas so routers can validate input with them.
+ * (docs/sprint-method.md §3), as zod schemas so routers can validate input with them.
  */
 import { z } from "zod";
 

@@ -4,7 +4,7 @@ import { prisma } from "@/server/db/client";
 import { findUsableInvitation } from "@/server/auth/accounts";
 import { SignUpForm } from "@/components/auth-forms";
 import { AcceptInvitation } from "@/components/accept-invitation";
-import { signOutAction } from "../../actions";
+import { signOutAction, signUpAction } from "../../actions";
 
 export const metadata = { title: "Invitation" };
 export const dynamic = "force-dynamic";
@@ -36,7 +36,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             <Link className="text-brand-600 hover:underline" href={`/sign-in?next=/invite/${token}`}>Sign in to accept</Link>.
           </p>
         ) : (
-          <SignUpForm invite={invite} />
+          <SignUpForm signUp={signUpAction} invite={invite} />
         )
       ) : session.user.email === inv.email ? (
         <AcceptInvitation token={token} workspace={inv.workspace.name} />

@@ -4,6 +4,7 @@ import { EndpointsPanel } from "@/components/endpoints-panel";
 import { AccountPanel } from "@/components/account-panel";
 import { TemplatesPanel } from "@/components/templates-panel";
 import { ShareLinksPanel } from "@/components/playground/share-links-panel";
+import { signOutAction } from "@/app/(auth)/actions";
 
 export const metadata = { title: "Settings" };
 
@@ -16,7 +17,7 @@ export default function SettingsPage() {
         <EndpointsPanel />
         <TemplatesPanel />
         <ShareLinksPanel />
-        <AccountPanel />
+        <AccountPanel signOut={signOutAction} />
       </div>
     </>
   );

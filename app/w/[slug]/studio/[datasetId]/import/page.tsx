@@ -2,7 +2,9 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
 import { ImportPanel } from "@/components/import-panel";
 import { prisma } from "@/server/db/client";
-import { workspaceAccess } from "@/server/auth/workspace-access";
+import { actorOfAccess, workspaceAccess } from "@/server/auth/workspace-access";
+import { getDataset } from "@/server/curation/datasets";
+import { ServiceError } from "@/server/service-error";
 
 export const metadata = { title: "Import traces" };
 
@@ -11,9 +13,9 @@ export default async function ImportPage({ params }: { params: Promise<{ slug: s
   // The workspace layout already refused anyone without access; this resolves the dataset within it.
   const access = await workspaceAccess(slug);
   if (access.kind !== "ok") notFound();
-  const dataset = await prisma.dataset.findFirst({
-    where: { id: datasetId, workspaceId: access.workspace.id },
-    select: { id: true, name: true, _count: { select: { traces: true } } },
+  const dataset = await getDataset(prisma, actorOfAccess(access), { datasetId }).catch((e: unknown) => {
+    if (e instanceof ServiceError && e.code === "NOT_FOUND") return null;
+    throw e;
   });
   if (!dataset) notFound();
   return (
