@@ -6,7 +6,8 @@
  * Pipeline per trace, as the product runs it: `splitSentences` numbers the reasoning's sentences as
  * lines (paragraph starts recovered from the offsets with `paragraphStartsOf`), the backend extracts
  * steps and builds the DAG (the question's numbers are givens), then the core's `curate` folds short
- * executions (< 3 lines), validates, packs and filters (paper defaults: ≤ 11 stages, ratio ≥ 1.5).
+ * executions, validates, packs and filters with its defaults = the preset "paper" (the method's code: fold
+ * end − start < 3, ≤ 11 stages, executed steps ÷ stages ≥ 1.5).
  *
  * Accuracy (N traces split over several seeds, default generator options):
  * - edge precision / recall / F1, micro-averaged (counts summed over traces). Predicted steps are
@@ -287,7 +288,7 @@ async function main(): Promise<void> {
     );
   }
 
-  console.log("\nStages and filters (core `curate` on both: fold < 3 lines, ≤ 11 stages, ratio ≥ 1.5)");
+  console.log("\nStages and filters (core `curate` on both, preset \"paper\": fold end − start < 3, ≤ 11 stages, executed steps ÷ stages ≥ 1.5)");
   for (const [name, a] of [["paragraphs", main], ["no paragraphs", noPara]] as const) {
     console.log(
       `${name.padEnd(16)} stage count MAE ${(a.stageAbsError / Math.max(1, a.stageCompared)).toFixed(3)}, exact ${pct(a.stageExact / Math.max(1, a.stageCompared))}` +

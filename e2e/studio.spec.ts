@@ -66,11 +66,19 @@ test("upload → error report → offline curation to 100% → trace with stages
   await page.goto(datasetUrl);
   await expect(page.getByTestId("traces-total")).toHaveText("197 traces");
   await page.getByRole("button", { name: "Run curation" }).click();
+  // The method's code is the default rule set; the paper's prose is a named alternative; the active rule is shown.
+  await expect(page.getByLabel("Rules")).toHaveValue("paper");
+  await expect(page.getByTestId("active-rules")).toContainText("fold executions with end − start < 3 (≤ 3 lines) into their plan; keep ≤ 11 stages; executed steps ÷ stages ≥ 1.5");
+  await page.getByLabel("Rules").selectOption("paper-text");
+  await expect(page.getByTestId("active-rules")).toContainText("fold executions of fewer than 3 lines into their plan; keep ≤ 11 stages; all steps ÷ stages ≥ 1.5");
+  await page.getByLabel("Rules").selectOption("paper");
   await page.getByLabel("Tokenizer").selectOption("approx");
   await page.getByRole("button", { name: /Start run over 197 traces/ }).click();
   const summary = page.getByTestId("run-summary");
   await expect(summary).toHaveAttribute("data-status", "succeeded", { timeout: 120_000 });
   await expect(summary.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
+  await expect(summary.getByTestId("run-rules")).toContainText("Rules paper: fold executions with end − start < 3");
+  await expect(summary.getByTestId("run-rules")).toContainText("heuristic backend: stages, tokens and reductions are estimates");
   const counts = await summary.getByTestId("run-counts").textContent();
   const kept = Number(/kept (\d+)/.exec(counts ?? "")?.[1]);
   expect(kept).toBeGreaterThan(50);
@@ -80,8 +88,11 @@ test("upload → error report → offline curation to 100% → trace with stages
   await expect(page.getByTestId("traces-total")).toHaveText("1 traces");
   await page.getByTestId("trace-row").first().click();
   await expect(page.getByTestId("trace-metrics")).toBeVisible();
-  await expect(page.getByTestId("metric-sequential-tokens")).toHaveText(/^[\d,]+$/);
-  await expect(page.getByTestId("metric-stages")).toHaveText(/^\d+$/);
+  // The heuristic's numbers are labelled estimates; the trace says why it was kept or filtered.
+  await expect(page.getByTestId("metric-sequential-tokens")).toHaveText(/^≈[\d,]+$/);
+  await expect(page.getByTestId("metric-stages")).toHaveText(/^≈\d+$/);
+  await expect(page.getByTestId("estimate-note")).toBeVisible();
+  await expect(page.getByTestId("curation-reason")).toHaveText(/^(Kept|Filtered): /);
   await expect(page.getByTestId("dag-view")).toBeVisible();
   expect(await page.getByTestId("dag-node").count()).toBeGreaterThan(1);
   expect(await page.getByTestId("stage").count()).toBeGreaterThan(0);

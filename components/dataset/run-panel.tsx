@@ -3,6 +3,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 import { useWorkspace } from "../workspace-context";
+import { CURATION_PRESETS, describeRules, presetOf, type CurationRules, type FoldRule } from "@/server/sprint/packing";
+
+type PresetChoice = "paper" | "paper-text" | "custom";
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const ACTIVE = new Set(["queued", "running"]);
@@ -24,9 +27,25 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
     onRunChange?.(active);
   }, [active, onRunChange]);
   const [open, setOpen] = useState(false);
-  const [maxStages, setMaxStages] = useState(11);
-  const [minRatio, setMinRatio] = useState(1.5);
-  const [variant, setVariant] = useState<"paper" | "code">("paper");
+  const [preset, setPreset] = useState<PresetChoice>("paper");
+  const [maxStages, setMaxStages] = useState(CURATION_PRESETS.paper.maxStages);
+  const [minRatio, setMinRatio] = useState(CURATION_PRESETS.paper.minParallelRatio);
+  const [variant, setVariant] = useState<"paper" | "code">(CURATION_PRESETS.paper.ratioVariant);
+  const [foldRule, setFoldRule] = useState<FoldRule>(CURATION_PRESETS.paper.foldRule);
+  const [foldMinLines, setFoldMinLines] = useState(CURATION_PRESETS.paper.foldMinLines);
+  const [rejectNoSaving, setRejectNoSaving] = useState(false);
+  const choosePreset = (p: PresetChoice) => {
+    setPreset(p);
+    if (p === "custom") return;
+    const r = CURATION_PRESETS[p];
+    setMaxStages(r.maxStages);
+    setMinRatio(r.minParallelRatio);
+    setVariant(r.ratioVariant);
+    setFoldRule(r.foldRule);
+    setFoldMinLines(r.foldMinLines);
+  };
+  const custom = preset === "custom";
+  const activeRules: CurationRules = { foldRule, foldMinLines, maxStages, minParallelRatio: minRatio, ratioVariant: variant, minReduction: rejectNoSaving ? 0 : null };
   const [concurrency, setConcurrency] = useState(4);
   const [tokenizer, setTokenizer] = useState<"qwen" | "approx">("qwen");
   const [backend, setBackend] = useState<string>("heuristic");
@@ -60,7 +79,10 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
                 ...(backend === "heuristic" ? { backend: "heuristic" as const } : { backend: "llm" as const, endpointId: backend }),
                 concurrency,
                 tokenizer,
-                filters: { maxStages, minParallelRatio: minRatio, ratioVariant: variant },
+                preset,
+                foldRule,
+                foldMinLines,
+                filters: { maxStages, minParallelRatio: minRatio, ratioVariant: variant, ...(rejectNoSaving ? { minReduction: 0 } : {}) },
               },
               selection: {
                 onlyUncurated,
@@ -79,20 +101,46 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
             </select>
           </div>
           <div>
+            <label className="label" htmlFor="preset">Rules</label>
+            <select id="preset" className="input" value={preset} onChange={(e) => choosePreset(e.target.value as PresetChoice)}>
+              <option value="paper">paper — the method&apos;s code (default)</option>
+              <option value="paper-text">paper-text — the paper&apos;s prose</option>
+              <option value="custom">custom</option>
+            </select>
+          </div>
+          <div>
+            <label className="label" htmlFor="foldRule">Fold short executions</label>
+            <div className="flex gap-1">
+              <select id="foldRule" className="input" disabled={!custom} value={foldRule} onChange={(e) => setFoldRule(e.target.value as FoldRule)}>
+                <option value="span">end − start &lt; N (code)</option>
+                <option value="lines">fewer than N lines (prose)</option>
+              </select>
+              <input aria-label="Fold threshold N" className="input w-16" type="number" min={0} max={50} disabled={!custom} value={foldMinLines} onChange={(e) => setFoldMinLines(Number(e.target.value))} />
+            </div>
+          </div>
+          <div>
             <label className="label" htmlFor="maxStages">Max stages</label>
-            <input id="maxStages" className="input" type="number" min={1} max={100} value={maxStages} onChange={(e) => setMaxStages(Number(e.target.value))} />
+            <input id="maxStages" className="input" type="number" min={1} max={100} disabled={!custom} value={maxStages} onChange={(e) => setMaxStages(Number(e.target.value))} />
           </div>
           <div>
             <label className="label" htmlFor="minRatio">Min parallelization ratio</label>
-            <input id="minRatio" className="input" type="number" step={0.1} min={0} value={minRatio} onChange={(e) => setMinRatio(Number(e.target.value))} />
+            <input id="minRatio" className="input" type="number" step={0.1} min={0} disabled={!custom} value={minRatio} onChange={(e) => setMinRatio(Number(e.target.value))} />
           </div>
           <div>
             <label className="label" htmlFor="variant">Ratio</label>
-            <select id="variant" className="input" value={variant} onChange={(e) => setVariant(e.target.value as "paper" | "code")}>
-              <option value="paper">paper: steps ÷ stages</option>
-              <option value="code">code: executed steps ÷ stages</option>
+            <select id="variant" className="input" disabled={!custom} value={variant} onChange={(e) => setVariant(e.target.value as "paper" | "code")}>
+              <option value="code">executed steps ÷ stages (code)</option>
+              <option value="paper">all steps ÷ stages (prose)</option>
             </select>
           </div>
+          <div className="flex items-end">
+            <label className="flex items-center gap-1">
+              <input type="checkbox" checked={rejectNoSaving} onChange={(e) => setRejectNoSaving(e.target.checked)} /> reject non-positive reductions
+            </label>
+          </div>
+          <p className="col-span-full text-xs text-zinc-600" data-testid="active-rules">
+            Active rules ({presetOf({ ...activeRules, minReduction: null })}): {describeRules(activeRules)}
+          </p>
           <div>
             <label className="label" htmlFor="concurrency">Concurrency</label>
             <input id="concurrency" className="input" type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} />
@@ -142,20 +190,26 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
             <span className="text-red-700">failed {s.counts.failed}</span>
             <span className="text-zinc-500">pending {s.counts.pending + s.counts.running}</span>
           </div>
+          {s.rules && (
+            <p className="text-xs text-zinc-600" data-testid="run-rules">
+              Rules <strong>{s.rules.preset}</strong>: {s.rules.text}
+              {s.rules.estimate && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-amber-800">heuristic backend: stages, tokens and reductions are estimates</span>}
+            </p>
+          )}
           {s.task?.error && <p className="text-red-600">{s.task.error}</p>}
-          <ReductionHistogram bins={s.histogram} />
+          <ReductionHistogram bins={s.histogram} estimate={s.rules?.estimate} />
         </div>
       )}
     </section>
   );
 }
 
-function ReductionHistogram({ bins }: { bins: { from: number; to: number; count: number }[] }) {
+function ReductionHistogram({ bins, estimate }: { bins: { from: number; to: number; count: number }[]; estimate?: boolean }) {
   const max = Math.max(1, ...bins.map((b) => b.count));
   if (bins.every((b) => b.count === 0)) return null;
   return (
     <figure>
-      <figcaption className="mb-1 text-xs text-zinc-500">Predicted sequential-token reduction of kept trajectories</figcaption>
+      <figcaption className="mb-1 text-xs text-zinc-500">Predicted sequential-token reduction of kept trajectories{estimate ? " (heuristic estimate)" : ""}</figcaption>
       <div className="flex h-24 items-end gap-1">
         {bins.map((b) => (
           <div key={b.from} className="flex flex-1 flex-col items-center justify-end" title={`${pct(b.from)} to ${pct(b.to)}: ${b.count}`}>

@@ -10,7 +10,7 @@ import { stageColor } from "./colors";
 import { DagCanvas } from "./dag-view";
 import { StageTimeline } from "./stage-timeline";
 import type { Step } from "@/server/sprint/steps";
-import type { StoredMetrics } from "@/server/curation/curate-trace";
+import type { CurationProvenance, StoredMetrics } from "@/server/curation/curate-trace";
 
 /** Steps as stored by a curation run (the core's Step, serialized as JSON). */
 type StoredStep = Step;
@@ -32,6 +32,8 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
   const dag = (traj?.dagEdges ?? {}) as unknown as Record<string, number[]>;
   const stageOf = (traj?.stages ?? {}) as unknown as Record<string, number>;
   const metrics = (traj?.metrics ?? {}) as unknown as TraceMetrics;
+  const provenance = metrics.curation;
+  const estimate = provenance?.estimate === true;
 
   // Line → step mapping (1-based line numbers).
   const lineStep = useMemo(() => {
@@ -82,15 +84,18 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
         <div className="mt-1 text-sm" data-testid="trace-question"><Markdown text={t.question} /></div>
       </div>
       {traj ? (
-        <div className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-7" data-testid="trace-metrics">
-          <Metric label="Original tokens" value={metrics.baselineTokens ?? t.reasoningTokens} />
-          <Metric label="Sequential tokens" value={metrics.sequentialTokens} />
-          <Metric label="Total tokens" value={metrics.totalTokens} />
-          <Metric label="Reduction" text={metrics.reduction == null ? "—" : `${Math.round(metrics.reduction * 100)}%`} />
-          <Metric label="Stages" value={metrics.stageCount ?? traj.stageCount} />
-          <Metric label="Critical path" value={metrics.criticalPathTokens ?? undefined} />
-          <Metric label="Status" text={traj.curationStatus} hint={traj.reason ?? undefined} />
-        </div>
+        <>
+          <div className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-7" data-testid="trace-metrics">
+            <Metric label="Original tokens" value={metrics.baselineTokens ?? t.reasoningTokens} />
+            <Metric label="Sequential tokens" value={metrics.sequentialTokens} estimate={estimate} />
+            <Metric label="Total tokens" value={metrics.totalTokens} estimate={estimate} />
+            <Metric label="Reduction" text={metrics.reduction == null ? "—" : `${Math.round(metrics.reduction * 100)}%`} estimate={estimate} />
+            <Metric label="Stages" value={metrics.stageCount ?? traj.stageCount} estimate={estimate} />
+            <Metric label="Critical path" value={metrics.criticalPathTokens ?? undefined} estimate={estimate} />
+            <Metric label="Status" text={traj.curationStatus} hint={traj.reason ?? undefined} />
+          </div>
+          <CurationNotes reason={traj.reason} provenance={provenance} />
+        </>
       ) : (
         <p className="card p-4 text-sm text-zinc-600">Not curated yet: run the curation pipeline on this dataset.</p>
       )}
@@ -165,12 +170,39 @@ export function TraceView({ datasetId, traceId }: { datasetId: string; traceId: 
   );
 }
 
-function Metric({ label, value, text, hint }: { label: string; value?: number | null; text?: string; hint?: string }) {
+/** Why the trajectory was kept or filtered, the heuristic's confidence, and each repair of the backend's answer. */
+function CurationNotes({ reason, provenance }: { reason: string | null; provenance: CurationProvenance | undefined }) {
+  if (!reason && !provenance) return null;
   return (
-    <div className="card px-3 py-2" title={hint}>
-      <div className="text-xs text-zinc-500">{label}</div>
+    <div className="card space-y-1 p-3 text-sm" data-testid="curation-notes">
+      {reason && <p data-testid="curation-reason">{reason}</p>}
+      {provenance?.estimate && (
+        <p className="text-xs text-amber-800" data-testid="estimate-note">
+          Offline heuristic: steps, dependencies and every token number above are estimates (≈), not an LLM curator&apos;s.
+        </p>
+      )}
+      {provenance?.lowConfidence && (
+        <p className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900" data-testid="low-confidence">
+          <strong>Low confidence:</strong> {provenance.confidenceReasons.join("; ")}
+        </p>
+      )}
+      {provenance && provenance.repairs.length > 0 && (
+        <details className="text-xs" data-testid="curation-repairs" open>
+          <summary className="cursor-pointer text-zinc-600">{provenance.repairs.length} repair{provenance.repairs.length === 1 ? "" : "s"} to the {provenance.backend} backend&apos;s answer</summary>
+          <ul className="ml-4 list-disc">{provenance.repairs.map((r, i) => <li key={i}>{r}</li>)}</ul>
+        </details>
+      )}
+      {provenance?.rules && <p className="text-xs text-zinc-500">Rules: {provenance.rules}</p>}
+    </div>
+  );
+}
+
+function Metric({ label, value, text, hint, estimate }: { label: string; value?: number | null; text?: string; hint?: string; estimate?: boolean }) {
+  return (
+    <div className="card px-3 py-2" title={hint ?? (estimate ? "Estimate of the offline heuristic" : undefined)}>
+      <div className="text-xs text-zinc-500">{label}{estimate ? <span className="ml-1 text-amber-700">(estimate)</span> : null}</div>
       <div className="text-base font-semibold tabular-nums" data-testid={`metric-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`}>
-        {text ?? (value == null ? "—" : nf.format(value))}
+        {estimate && (text ?? value) != null && (text ?? "") !== "—" ? "≈" : ""}{text ?? (value == null ? "—" : nf.format(value))}
       </div>
     </div>
   );

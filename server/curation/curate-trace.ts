@@ -4,13 +4,13 @@
  */
 import { splitSentences } from "../sprint/sequential";
 import { paragraphStartsOf } from "./heuristic";
-import { curate } from "../sprint/packing";
+import { buildTrajectory, curate, describeRules, ratioRuleText, reductionFilter, type CurationReason } from "../sprint/packing";
 import { trajectoryMetrics, reduction } from "../sprint/metrics";
 import { serializeTrajectory } from "../sprint/format";
 import type { Dag, Step } from "../sprint/steps";
 import type { Tokenizer, Trajectory } from "../sprint/types";
 import type { Prisma } from "../db/client";
-import type { PipelineConfig } from "./config";
+import { curationRulesOf, type PipelineConfig } from "./config";
 import { finalAnswerFor } from "./final-answer";
 import { CurationBackendError, type CurationBackend, type CurationInput } from "./types";
 
@@ -39,6 +39,30 @@ export interface StoredMetrics {
   packingEfficiency: number | null;
   /** Per round, per lane tokens for the stage timeline. */
   rounds: { index: number; planTokens: number; lanes: { index: number; planPrefixTokens: number; executionTokens: number }[] }[];
+  /** How the structure was made and how far to trust it (absent on rows curated before it existed). */
+  curation?: CurationProvenance;
+}
+
+/**
+ * Stored with every curated trajectory (in `metrics.curation`): which backend made the steps/DAG,
+ * whether its numbers are estimates, whether the trajectory is low-confidence and why, each repair
+ * made to the backend's answer, the keep/filter decision with every check, and the active rules.
+ */
+export interface CurationProvenance {
+  backend: string;
+  /** The offline heuristic guesses the structure: its stages, tokens and reduction are estimates. */
+  estimate: boolean;
+  lowConfidence: boolean;
+  /** Why the trajectory is low-confidence (empty when it is not). */
+  confidenceReasons: string[];
+  /** Repairs made to the backend's structure (see ExtractResult.repairs). */
+  repairs: string[];
+  /** Other backend notes. */
+  notes: string[];
+  /** The keep/filter decision: every failed check (`reasons`) and, for a kept trajectory, its warnings. */
+  decision: { kept: boolean; reasons: CurationReason[]; warnings: string[] };
+  /** The active folding/filter rules in words. */
+  rules: string;
 }
 
 export type CurationOutcome =
@@ -53,7 +77,7 @@ export type CurationOutcome =
       metrics: StoredMetrics | null;
       lineCount: number;
     }
-  | { status: "failed"; reason: string; retryable: boolean; steps?: Step[]; dag?: Dag; lineCount: number };
+  | { status: "failed"; reason: string; retryable: boolean; steps?: Step[]; dag?: Dag; lineCount: number; curation?: CurationProvenance };
 
 export function curationInput(trace: TraceForCuration): CurationInput {
   const spans = splitSentences(trace.reasoning);
@@ -84,40 +108,93 @@ export async function curateTrace(
   if (lineCount === 0) return { status: "failed", reason: "The reasoning is empty.", retryable: false, lineCount };
   let steps: Step[];
   let dag: Dag;
+  const rules = curationRulesOf(config);
+  const provenance: CurationProvenance = {
+    backend: backend.name,
+    estimate: backend.estimate === true,
+    lowConfidence: false,
+    confidenceReasons: [],
+    repairs: [],
+    notes: [],
+    decision: { kept: false, reasons: [], warnings: [] },
+    rules: describeRules(rules),
+  };
   try {
-    steps = (await backend.extractSteps(input, signal)).steps;
-    dag = (await backend.buildDag(input, steps, signal)).dag;
+    const extracted = await backend.extractSteps(input, signal);
+    steps = extracted.steps;
+    provenance.repairs.push(...(extracted.repairs ?? []));
+    provenance.notes.push(...(extracted.notes ?? []));
+    const built = await backend.buildDag(input, steps, signal);
+    dag = built.dag;
+    provenance.repairs.push(...(built.repairs ?? []));
+    provenance.notes.push(...(built.notes ?? []));
+    provenance.confidenceReasons.push(...(built.lowConfidence ?? []));
   } catch (err) {
-    if (err instanceof CurationBackendError) return { status: "failed", reason: `${backend.name}: ${err.message}`, retryable: err.retryable, lineCount };
+    if (err instanceof CurationBackendError) {
+      return { status: "failed", reason: `${backend.name}: ${err.message}`, retryable: err.retryable, lineCount, curation: provenance };
+    }
     throw err;
   }
+  provenance.lowConfidence = provenance.confidenceReasons.length > 0;
   const finalAnswer = finalAnswerFor(trace);
   const result = curate(steps, dag, {
-    ...config.filters,
-    foldMinLines: config.foldMinLines,
+    maxStages: rules.maxStages,
+    minParallelRatio: rules.minParallelRatio,
+    ratioVariant: rules.ratioVariant,
+    foldMinLines: rules.foldMinLines,
+    foldRule: rules.foldRule,
     lineCount,
     question: trace.question,
     ...(finalAnswer ? { finalAnswer } : {}),
   });
   const stages = result.packing ? { ...result.packing.stageOf } : {};
   if (!result.packing) {
-    return { status: "failed", reason: result.reasons.map((r) => r.message).join("; "), retryable: false, steps: result.steps, dag, lineCount };
+    provenance.decision.reasons = result.reasons;
+    return { status: "failed", reason: result.reasons.map((r) => r.message).join("; "), retryable: false, steps: result.steps, dag, lineCount, curation: provenance };
   }
-  // Metrics for kept and filtered alike (a filtered trace still shows how far it was from the bar).
-  const trajectory = result.trajectory;
-  let metrics: StoredMetrics | null = null;
+  // Metrics for kept and filtered alike (a filtered trace still shows how far it was from the bar):
+  // the trajectory is built for a filtered trace too, but only a kept one stores its text.
+  const trajectory =
+    result.trajectory ??
+    buildTrajectory(result.steps, dag, { question: trace.question, ...(finalAnswer ? { finalAnswer } : {}) });
   const baseline = trace.reasoningTokens ?? tokenizer.count(trace.reasoning);
-  if (trajectory) metrics = storedMetrics(trajectory, tokenizer, { steps: result.steps, dag }, baseline);
+  const metrics: StoredMetrics = storedMetrics(trajectory, tokenizer, { steps: result.steps, dag }, baseline);
+  const reasons: CurationReason[] = [...result.reasons];
+  const noSaving = reductionFilter(metrics.reduction, rules.minReduction);
+  if (noSaving) reasons.push(noSaving);
+  const kept = reasons.length === 0;
+  const warnings: string[] = [];
+  if (kept && metrics.reduction !== null && metrics.reduction <= 0) {
+    warnings.push(`predicted reduction ${pctText(metrics.reduction)}: the parallel trajectory saves nothing (set "reject non-positive reductions" to filter it)`);
+  }
+  if (kept && provenance.lowConfidence) warnings.push(`low confidence: ${provenance.confidenceReasons.join("; ")}`);
+  provenance.decision = { kept, reasons, warnings };
+  metrics.curation = provenance;
+  const filter = result.filter;
+  const why = filter
+    ? `${filter.stageCount} stage${filter.stageCount === 1 ? "" : "s"} ≤ ${rules.maxStages}; ${ratioRuleText(filter.ratioVariant)} ${formatRatio(filter.ratio)} ≥ ${rules.minParallelRatio}` +
+      (metrics.reduction === null ? "" : `; predicted reduction ${pctText(metrics.reduction)}${provenance.estimate ? " (estimate)" : ""}`)
+    : "";
   return {
-    status: result.kept ? "kept" : "filtered",
-    reason: result.kept ? null : result.reasons.map((r) => r.message).join("; "),
+    status: kept ? "kept" : "filtered",
+    reason: kept
+      ? `Kept: ${why}${warnings.length > 0 ? ` — warning: ${warnings.join("; ")}` : ""}`
+      : `Filtered: ${reasons.map((r) => r.message).join("; ")}`,
     steps: result.steps,
     dag,
     stages,
-    text: trajectory ? serializeTrajectory(trajectory) : null,
+    text: kept ? serializeTrajectory(trajectory) : null,
     metrics,
     lineCount,
   };
+}
+
+function pctText(x: number): string {
+  return `${x < 0 ? "−" : ""}${Math.abs(Math.round(x * 100))}%`;
+}
+
+function formatRatio(r: number): string {
+  return Number.isInteger(r) ? String(r) : r.toFixed(2);
 }
 
 /** The metrics stored with a curated trajectory (also recomputed when a reviewer saves an edit). */
@@ -158,7 +235,7 @@ export function outcomeRowData(o: CurationOutcome): Prisma.CuratedTrajectoryUnch
       reason: o.reason,
       steps: json(o.steps ?? []),
       dagEdges: json(o.dag ?? {}),
-      metrics: { lineCount: o.lineCount },
+      metrics: json(o.curation ? { lineCount: o.lineCount, curation: o.curation } : { lineCount: o.lineCount }),
     };
   }
   return {

@@ -12,7 +12,7 @@ import { curationRunJob } from "./jobs/curation-run";
 import { z } from "zod";
 import { recordAudit } from "../audit";
 import { ServiceError, requireRole, type Actor } from "../service-error";
-import { pipelineConfigSchema, traceSelectionSchema, type PipelineConfigInput, type TraceSelection } from "./config";
+import { describeConfigRules, pipelineConfigSchema, resolvePreset, traceSelectionSchema, type PipelineConfigInput, type TraceSelection } from "./config";
 import { assertBackendUsable } from "./backends";
 import { currentTemplates } from "./templates";
 import { datasetIn } from "./datasets";
@@ -25,7 +25,7 @@ export async function createCurationRun(
   db: PrismaClient,
   args: { workspaceId: string; datasetId: string; userId: string; config: PipelineConfigInput; selection?: TraceSelection },
 ) {
-  const config = pipelineConfigSchema.parse(args.config);
+  const config = resolvePreset(pipelineConfigSchema.parse(args.config));
   const sel = args.selection;
   const where: Prisma.TraceWhereInput = {
     datasetId: args.datasetId,
@@ -131,6 +131,12 @@ export async function cancelCurationRun(db: PrismaClient, runId: string, opts: {
 
 export const REDUCTION_BINS = [-1, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1] as const;
 
+function rulesOf(raw: unknown): { preset: string; text: string; backend: string; estimate: boolean } | null {
+  const parsed = pipelineConfigSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  return { ...describeConfigRules(parsed.data), backend: parsed.data.backend, estimate: parsed.data.backend === "heuristic" };
+}
+
 /** Live summary of a run: per-status counts, throughput and the histogram of predicted reduction. */
 export async function runSummary(db: PrismaClient, runId: string) {
   const run = await db.curationRun.findUniqueOrThrow({ where: { id: runId } });
@@ -160,6 +166,8 @@ export async function runSummary(db: PrismaClient, runId: string) {
     datasetId: run.datasetId,
     status: run.status,
     config: run.config,
+    /** The run's folding/filter rules in words, with its preset (for the run details). */
+    rules: rulesOf(run.config),
     total: run.total,
     counts,
     done,

@@ -145,8 +145,15 @@ export async function saveDraft(
   }
   const stored = draftToStored(draft);
   const baseline = (t.metrics as Partial<StoredMetrics> | null)?.baselineTokens ?? t.trace.reasoningTokens ?? tokenizer.count(t.trace.reasoning);
-  const lineCount = (t.metrics as { lineCount?: number } | null)?.lineCount;
-  const metrics = { ...storedMetrics(comp.trajectory, tokenizer, { steps: draft.steps, dag: draft.dag }, baseline), ...(lineCount ? { lineCount } : {}) };
+  const prior = t.metrics as { lineCount?: number; curation?: unknown } | null;
+  const lineCount = prior?.lineCount;
+  // The curation provenance (decision, rules, backend, repairs, confidence) describes how the trajectory was made;
+  // a reviewer's edit changes the structure, not that history, so it is carried over.
+  const metrics = {
+    ...storedMetrics(comp.trajectory, tokenizer, { steps: draft.steps, dag: draft.dag }, baseline),
+    ...(lineCount ? { lineCount } : {}),
+    ...(prior?.curation !== undefined ? { curation: prior.curation } : {}),
+  };
   const next = t.version + 1;
   const columns = {
     steps: stored.steps as unknown as Prisma.InputJsonValue,

@@ -211,25 +211,24 @@ describe("filters", () => {
     expect(r).toEqual({
       kept: false,
       reasons: [
-        { code: "low-parallel-ratio", message: "parallelization ratio 1 (steps ÷ stages, paper variant) is below 1.5" },
+        { code: "low-parallel-ratio", message: "parallelization ratio 1 (executed steps ÷ stages) is below 1.5" },
       ],
       stageCount: 4,
       ratio: 1,
-      ratioVariant: "paper",
+      ratioVariant: "code",
     });
   });
 
-  it("paper vs code ratio variants differ on plan-only steps", () => {
+  it("paper vs code ratio variants differ on plan-only steps; the default is the code's (executed steps)", () => {
     const p = packStages([exec(1), planOnly(2), exec(3), planOnly(4)], { 3: [1], 4: [1] });
     expect(p.stageCount).toBe(2);
     expect(parallelRatio(p, "paper")).toBe(2);
     expect(parallelRatio(p, "code")).toBe(1);
-    expect(applyFilters(p).kept).toBe(true);
-    const code = applyFilters(p, { ratioVariant: "code" });
+    expect(parallelRatio(p)).toBe(1);
+    expect(applyFilters(p, { ratioVariant: "paper" }).kept).toBe(true);
+    const code = applyFilters(p);
     expect(code.kept).toBe(false);
-    expect(code.reasons[0]?.message).toBe(
-      "parallelization ratio 1 (executed steps ÷ stages, code variant) is below 1.5",
-    );
+    expect(code.reasons[0]?.message).toBe("parallelization ratio 1 (executed steps ÷ stages) is below 1.5");
   });
 
   it("drops more than 11 stages (configurable), listing every failed check", () => {
@@ -272,7 +271,7 @@ describe("filters", () => {
     const m = trajectoryMetrics(t, W);
     expect(applyFilters(m)).toMatchObject({ kept: true, ratio: 2, stageCount: 2 });
     expect(applyFilters(m, { minParallelRatio: 2.5 }).kept).toBe(false);
-    expect(DEFAULT_FILTERS).toEqual({ maxStages: 11, minParallelRatio: 1.5, ratioVariant: "paper" });
+    expect(DEFAULT_FILTERS).toEqual({ maxStages: 11, minParallelRatio: 1.5, ratioVariant: "code" });
   });
 });
 
@@ -283,7 +282,7 @@ describe("curate", () => {
       { id: 2, plan: "Part B.", prompt: "Do part B.", execution: "b1\nb2\nb3", planLines: [5, 5], executionLines: [6, 8] },
       { id: 3, plan: "Quick check.", prompt: "Check.", execution: "fine", planLines: [9, 9], executionLines: [10, 10] },
     ];
-    const r = curate(steps, { 3: [1, 2] }, { lineCount: 10, question: "Q?", finalAnswer: "\\boxed{1}" });
+    const r = curate(steps, { 3: [1, 2] }, { lineCount: 10, question: "Q?", finalAnswer: "\\boxed{1}", foldRule: "lines", ratioVariant: "paper" });
     expect(r.kept).toBe(true);
     expect(r.reasons).toEqual([]);
     expect(isPlanOnly(r.steps[2] as Step)).toBe(true); // folded: 1-line execution
@@ -294,6 +293,18 @@ describe("curate", () => {
       executions: [],
     });
     expect(r.trajectory?.question).toBe("Q?");
+  });
+
+  it("the default fold is the method's code: end − start < 3, so 3-line executions fold too", () => {
+    const three = (id: number, first: number): Step => ({ id, plan: `p${id}`, prompt: `do ${id}`, execution: "x\ny\nz", planLines: [first, first], executionLines: [first + 1, first + 3] });
+    const four = (id: number, first: number): Step => ({ id, plan: `p${id}`, prompt: `do ${id}`, execution: "w\nx\ny\nz", planLines: [first, first], executionLines: [first + 1, first + 4] });
+    const steps = [three(1, 1), four(2, 5), four(3, 10)];
+    const r = curate(steps, {}, { lineCount: 14 });
+    expect(r.steps.map(isPlanOnly)).toEqual([true, false, false]);
+    expect(r.packing?.stageCount).toBe(1);
+    expect(r.kept).toBe(true); // 2 executed steps ÷ 1 stage
+    const prose = curate(steps, {}, { lineCount: 14, foldRule: "lines" });
+    expect(prose.steps.map(isPlanOnly)).toEqual([false, false, false]);
   });
 
   it("drops invalid traces with every reason (parent not earlier, uncovered lines)", () => {

@@ -287,23 +287,27 @@ export function executedParentRefs(step: Step, dag: Dag, packing: Packing): Exec
 // Filters
 // ---------------------------------------------------------------------------------------------
 
-/** `paper`: steps ÷ stages. `code` (the authors' code): steps with an execution ÷ stages. */
+/**
+ * Which steps the parallelization ratio counts. `code` (the authors' code, the product's default):
+ * steps with an execution ÷ stages — plan-only steps do not count. `paper` (the paper's text):
+ * all steps ÷ stages.
+ */
 export type RatioVariant = "paper" | "code";
 
-/** Filter thresholds; defaults are the paper's. */
+/** Filter thresholds; defaults are the method's code ({@link CURATION_PRESETS}.paper). */
 export interface FilterOptions {
   /** Drop trajectories with more stages than this (default 11). */
   maxStages?: number;
   /** Drop trajectories whose parallelization ratio is below this (default 1.5). */
   minParallelRatio?: number;
-  /** Which ratio (default "paper"). */
+  /** Which ratio (default "code": executed steps ÷ stages, as the method's code). */
   ratioVariant?: RatioVariant;
 }
 
-/** The paper's thresholds. */
-export const DEFAULT_FILTERS: Required<FilterOptions> = { maxStages: 11, minParallelRatio: 1.5, ratioVariant: "paper" };
+/** The method's thresholds (the authors' code: executed steps ÷ stages ≥ 1.5, ≤ 11 stages). */
+export const DEFAULT_FILTERS: Required<FilterOptions> = { maxStages: 11, minParallelRatio: 1.5, ratioVariant: "code" };
 
-export type FilterReasonCode = "no-stages" | "too-many-stages" | "low-parallel-ratio";
+export type FilterReasonCode = "no-stages" | "too-many-stages" | "low-parallel-ratio" | "no-reduction";
 
 /** Why a trajectory was dropped. */
 export interface FilterReason {
@@ -326,7 +330,7 @@ export interface FilterResult {
  * shows only executed steps (plan-only steps are merged into plans), so for metrics both variants
  * use prompts ÷ stages, which is the code variant and a lower bound of the paper variant.
  */
-export function parallelRatio(input: Packing | TrajectoryMetrics, variant: RatioVariant = "paper"): number {
+export function parallelRatio(input: Packing | TrajectoryMetrics, variant: RatioVariant = DEFAULT_FILTERS.ratioVariant): number {
   const { stageCount, steps } = ratioInputs(input, variant);
   return stageCount === 0 ? 0 : steps / stageCount;
 }
@@ -338,14 +342,19 @@ function ratioInputs(input: Packing | TrajectoryMetrics, variant: RatioVariant):
   return { stageCount: input.stageCount, steps: input.promptCount };
 }
 
+/** What the ratio counts, in words ("executed steps ÷ stages"). */
+export function ratioRuleText(variant: RatioVariant): string {
+  return variant === "paper" ? "all steps ÷ stages" : "executed steps ÷ stages";
+}
+
 /**
- * The paper's filters: drop more than `maxStages` stages (default 11) and a parallelization ratio
- * below `minParallelRatio` (default 1.5, `ratioVariant` "paper" = steps ÷ stages or "code" =
- * steps-with-execution ÷ stages). Accepts a {@link Packing} or {@link TrajectoryMetrics} (see
+ * The method's filters: drop more than `maxStages` stages (default 11) and a parallelization ratio
+ * below `minParallelRatio` (default 1.5, `ratioVariant` "code" = executed steps ÷ stages or "paper"
+ * = all steps ÷ stages). Accepts a {@link Packing} or {@link TrajectoryMetrics} (see
  * {@link parallelRatio} for what the ratio means there). Every failed check is listed.
  */
 export function applyFilters(input: Packing | TrajectoryMetrics, opts: FilterOptions = {}): FilterResult {
-  const { maxStages, minParallelRatio, ratioVariant } = { ...DEFAULT_FILTERS, ...opts };
+  const { maxStages, minParallelRatio, ratioVariant } = { ...DEFAULT_FILTERS, ...definedOnly(opts) };
   const { stageCount } = ratioInputs(input, ratioVariant);
   const ratio = parallelRatio(input, ratioVariant);
   const reasons: FilterReason[] = [];
@@ -356,14 +365,109 @@ export function applyFilters(input: Packing | TrajectoryMetrics, opts: FilterOpt
       reasons.push({ code: "too-many-stages", message: `${stageCount} stages exceed the maximum of ${maxStages}` });
     }
     if (ratio < minParallelRatio) {
-      const what = ratioVariant === "paper" ? "steps" : "executed steps";
       reasons.push({
         code: "low-parallel-ratio",
-        message: `parallelization ratio ${formatRatio(ratio)} (${what} ÷ stages, ${ratioVariant} variant) is below ${minParallelRatio}`,
+        message: `parallelization ratio ${formatRatio(ratio)} (${ratioRuleText(ratioVariant)}) is below ${minParallelRatio}`,
       });
     }
   }
   return { kept: reasons.length === 0, reasons, stageCount, ratio, ratioVariant };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/**
+ * The reduction filter (off in the method; the product's option): drop a trajectory whose predicted
+ * sequential-token reduction (1 − sequential ÷ baseline) is not above `minReduction` — with 0, any
+ * trajectory that saves nothing or costs more than the original. `null`/`undefined` = off. A
+ * reduction that could not be measured (`null`) is never dropped by this check.
+ */
+export function reductionFilter(reduction: number | null, minReduction: number | null | undefined): FilterReason | null {
+  if (minReduction === null || minReduction === undefined || reduction === null) return null;
+  if (reduction > minReduction) return null;
+  const pct = (x: number) => `${x < 0 ? "−" : ""}${Math.abs(Math.round(x * 100))}%`;
+  return {
+    code: "no-reduction",
+    message:
+      minReduction === 0
+        ? `predicted sequential-token reduction ${pct(reduction)} is not positive: the parallel trajectory saves nothing`
+        : `predicted sequential-token reduction ${pct(reduction)} is not above the minimum of ${pct(minReduction)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presets: the method's code (default) and the paper's text
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How short executions are folded into their plans (curation step 1). `span` (the method's code):
+ * fold when `end − start < foldMinLines`, so with 3 an execution of 1, 2 or 3 lines folds. `lines`
+ * (the paper's text): fold when the execution has fewer than `foldMinLines` lines (1 or 2 with 3).
+ */
+export type FoldRule = "span" | "lines";
+
+/** A complete curation rule set: folding plus filters. */
+export interface CurationRules extends Required<FilterOptions> {
+  foldRule: FoldRule;
+  foldMinLines: number;
+  /** Drop trajectories whose predicted reduction is not above this (null = off). See {@link reductionFilter}. */
+  minReduction: number | null;
+}
+
+export type CurationPresetName = "paper" | "paper-text";
+
+/**
+ * Named rule sets. `paper` (the default) is the method's reference code: fold `end − start < 3`,
+ * executed steps ÷ stages ≥ 1.5, ≤ 11 stages. `paper-text` reads the paper's prose literally: fold
+ * fewer than 3 lines, all steps ÷ stages ≥ 1.5 (it keeps more, flatter trajectories).
+ */
+export const CURATION_PRESETS: Readonly<Record<CurationPresetName, Readonly<CurationRules>>> = {
+  paper: { foldRule: "span", foldMinLines: 3, maxStages: 11, minParallelRatio: 1.5, ratioVariant: "code", minReduction: null },
+  "paper-text": { foldRule: "lines", foldMinLines: 3, maxStages: 11, minParallelRatio: 1.5, ratioVariant: "paper", minReduction: null },
+};
+
+/** The preset a rule set equals, or "custom". */
+export function presetOf(rules: CurationRules): CurationPresetName | "custom" {
+  for (const [name, p] of Object.entries(CURATION_PRESETS) as [CurationPresetName, CurationRules][]) {
+    if (
+      p.foldRule === rules.foldRule &&
+      p.foldMinLines === rules.foldMinLines &&
+      p.maxStages === rules.maxStages &&
+      p.minParallelRatio === rules.minParallelRatio &&
+      p.ratioVariant === rules.ratioVariant &&
+      p.minReduction === rules.minReduction
+    ) return name;
+  }
+  return "custom";
+}
+
+/** The fold rule in words ("fold executions spanning end − start < 3 lines (1–3 lines)"). */
+export function foldRuleText(rule: FoldRule, minLines: number): string {
+  if (minLines <= 0) return "no folding";
+  return rule === "span"
+    ? `fold executions with end − start < ${minLines} (≤ ${minLines} line${minLines === 1 ? "" : "s"}) into their plan`
+    : `fold executions of fewer than ${minLines} line${minLines === 1 ? "" : "s"} into their plan`;
+}
+
+/** The whole rule set in one line, for run configs and reports. */
+export function describeRules(rules: CurationRules): string {
+  const parts = [
+    foldRuleText(rules.foldRule, rules.foldMinLines),
+    `keep ≤ ${rules.maxStages} stages`,
+    `${ratioRuleText(rules.ratioVariant)} ≥ ${rules.minParallelRatio}`,
+  ];
+  if (rules.minReduction !== null) parts.push(rules.minReduction === 0 ? "reduction > 0" : `reduction > ${Math.round(rules.minReduction * 100)}%`);
+  return parts.join("; ");
+}
+
+/** The line threshold `foldShortExecutions` (fewer than N lines) needs to apply a fold rule. */
+export function foldThreshold(rule: FoldRule, minLines: number): number {
+  if (minLines <= 0) return 0;
+  return rule === "span" ? minLines + 1 : minLines;
 }
 
 function formatRatio(r: number): string {
@@ -405,8 +509,10 @@ export function packingReport(steps: readonly Step[], dag: Dag, tokenizer: Token
 
 /** Options of {@link curate}. */
 export interface CurateOptions extends FilterOptions, Omit<BuildOptions, "stageOf"> {
-  /** Fold executions shorter than this many lines into their plans (default 3, the paper); false to skip. */
+  /** The fold threshold (default 3); false to skip folding. */
   foldMinLines?: number | false;
+  /** How the threshold applies (default "span", the method's code: fold when end − start < foldMinLines). */
+  foldRule?: FoldRule;
   /** Number of source lines, for the line-coverage checks. */
   lineCount?: number;
 }
@@ -434,13 +540,13 @@ export interface CurationResult {
 }
 
 /**
- * Curation steps 2–4 for one trace: fold short executions, validate (any error drops the trace —
+ * Curation steps 2–4 for one trace: fold short executions (default: the method's code, end − start < 3), validate (any error drops the trace —
  * including the paper's parent-earlier rule), pack, filter, and build the trajectory. Never throws
  * for bad input and never drops silently.
  */
 export function curate(steps: readonly Step[], dag: Dag, opts: CurateOptions = {}): CurationResult {
-  const minLines = opts.foldMinLines ?? 3;
-  const folded = minLines === false ? [...steps] : foldShortExecutions(steps, minLines);
+  const minLines = opts.foldMinLines ?? CURATION_PRESETS.paper.foldMinLines;
+  const folded = minLines === false ? [...steps] : foldShortExecutions(steps, foldThreshold(opts.foldRule ?? "span", minLines));
   const issues = validateSteps(folded, dag, opts.lineCount === undefined ? {} : { lineCount: opts.lineCount });
   const reasons: CurationReason[] = issues
     .filter((i) => i.severity === "error")

@@ -305,10 +305,14 @@ describe("good answers", () => {
     const { steps } = await b.extractSteps(input(name));
     const { dag } = await b.buildDag(input(name), steps);
     expect(dag).toEqual(Object.fromEntries(Object.entries(t.expected.dag).map(([k, v]) => [Number(k), v])));
-    const result = curate(steps, dag, { lineCount: t.lines.length, question: t.question });
+    // The recorded traces are short (3-line executions): annotated under the paper's prose (fold < 3 lines,
+    // all steps ÷ stages). Under the method's code (the default), 3-line executions fold too.
+    const result = curate(steps, dag, { lineCount: t.lines.length, question: t.question, foldRule: "lines", ratioVariant: "paper" });
     expect(result.reasons).toEqual([]);
     expect(result.kept).toBe(true);
     expect(result.packing?.stageCount).toBe(t.expected.stages);
+    const paper = curate(steps, dag, { lineCount: t.lines.length, question: t.question });
+    expect(paper.steps.filter((s) => s.execution !== undefined).every((s) => (s.executionLines?.[1] ?? 0) - (s.executionLines?.[0] ?? 0) >= 3)).toBe(true);
   });
 
   it("accepts a ```json fence and a leading <think> block, with a note", async () => {
@@ -361,7 +365,30 @@ describe("malformed answers: one retry, then a recorded failure", () => {
     expect(res.steps).toHaveLength(6);
   });
 
-  it("fails with both precise reasons when the answer is invalid twice", async () => {
+  it("repairs a real extraction's faults (shared plan/execution line, uncovered line, comment inside an execution) without re-asking", async () => {
+    server.script("extract-real-faults");
+    const res = await backend().extractSteps(input("gcd"));
+    expect(server.requests).toHaveLength(1);
+    expect(res.repairs).toEqual([
+      "line 4 was claimed by component 2's plan and component 2's execution: kept by component 2's plan",
+      "component 5's comment (L16) lay inside component 5's execution (L15–L17): kept as part of component 5's execution",
+      "line 11 was covered by no component: attached to component 3's comment",
+    ]);
+    const byId = new Map(res.steps.map((s) => [s.id, s]));
+    expect(byId.get(2)).toMatchObject({ planLines: [3, 4], executionLines: [5, 6], commentLines: [7, 7] });
+    // The uncovered line joins the comment, not the execution (an execution's span decides whether it folds).
+    expect(byId.get(3)).toMatchObject({ executionLines: [9, 10], commentLines: [11, 12], comment: expect.stringContaining("That is 12.") });
+    expect(byId.get(5)?.commentLines).toBeUndefined();
+    expect(byId.get(5)?.executionLines).toEqual([15, 17]);
+    // The repaired steps curate like the clean answer (same DAG shape, 6 steps).
+    server.script("gcd-dag-good");
+    const { dag } = await backend().buildDag(input("gcd"), res.steps);
+    const result = curate(res.steps, dag, { lineCount: input("gcd").lines.length, foldRule: "lines", ratioVariant: "paper" });
+    expect(result.reasons).toEqual([]);
+    expect(result.packing?.stageCount).toBe(2);
+  });
+
+  it("fails with both precise reasons when the structure is unusable twice", async () => {
     server.script("extract-malformed-twice");
     const err = await rejection(backend().extractSteps(input("gcd")));
     expect(server.requests).toHaveLength(2);
@@ -371,12 +398,11 @@ describe("malformed answers: one retry, then a recorded failure", () => {
     expect(e.code).toBe("invalid");
     expect(e.retryable).toBe(false);
     expect(e.message).toContain("step extraction failed: the answer was unusable twice");
-    expect(e.message).toContain("first answer: line 7 is claimed by more than one range (step 2 comment, step 3 plan)");
-    expect(e.message).toContain("second answer: line 12 belongs to no step");
-    expect(e.issues.map((i) => i.code)).toEqual(["line-not-covered"]);
+    expect(e.message).toContain("first answer: the step extraction is unusable: the components would need 15 of 18 lines moved");
+    expect(e.issues.map((i) => i.code)).toEqual(["unusable"]);
     expect(e.attempts).toHaveLength(2);
     expect(e.usage.completionTokens).toBeGreaterThan(0);
-    expect(userMessage(server.requests[1])).toContain("could not be used: line 7 is claimed by more than one range");
+    expect(userMessage(server.requests[1])).toContain("could not be used: the step extraction is unusable");
   });
 
   it("treats an answer cut off at the token limit as malformed", async () => {

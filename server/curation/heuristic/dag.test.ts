@@ -118,21 +118,26 @@ Wait, let me double-check the area. By Vieta, the product of the roots is $c/a =
 
 So the area is $\boxed{6}$.`;
     const { lines, steps, dag } = run(text, question);
+    const setup = stepStarting(steps, "Okay, so I need").id;
     const factor = stepStarting(steps, "First, let me factor").id;
     const disc = stepStarting(steps, "Now, let's compute the discriminant").id;
     const area = stepStarting(steps, "Next, let's find the area").id;
     const perimeter = stepStarting(steps, "Let me also get the perimeter").id;
     const check = stepStarting(steps, "Wait, let me double-check").id;
     expect(steps).toHaveLength(6);
-    expect(dag[factor]).toEqual([]);
-    expect(dag[disc]).toEqual([]); // uses only the coefficients
+    expect(dag[setup]).toEqual([]);
+    expect(dag[factor]).toEqual([setup]); // "First, …": a fresh line of work, from the problem's setup
+    // Uses only the coefficients, but nothing says so ("Now, …" continues): when in doubt, depend.
+    expect(dag[disc]).toEqual([factor]);
     expect(dag[area]).toEqual([factor]); // uses the roots 2 and 3
     expect(dag[perimeter]).toEqual([factor]);
     expect(dag[check]).toEqual([area]); // re-derives 2 · 3 = 6
     expect(steps.find((s) => s.id === check)?.comment).toBe("So the area is $\\boxed{6}$.");
-    const result = curate(steps, dag, { lineCount: lines.length });
-    expect(result.reasons).toEqual([]);
-    expect(result.kept).toBe(true);
+    // Unfolded (its executions are 2 lines), area, perimeter and the discriminant run side by side.
+    const result = curate(steps, dag, { lineCount: lines.length, foldMinLines: false });
+    expect(result.packing?.stageOf[area]).toBe(result.packing?.stageOf[perimeter]);
+    expect(result.packing?.stageOf[disc]).toBe(result.packing?.stageOf[area]);
+    expect(result.packing?.stageOf[check]).toBe((result.packing?.stageOf[area] ?? 0) + 1);
   });
 
   it("links assigned variables and named quantities to the step that gave them a value", () => {
@@ -147,11 +152,21 @@ So the area is $\boxed{6}$.`;
 });
 
 describe("buildDagHeuristic: accuracy regression guard", () => {
-  it("keeps edge F1 ≥ 0.9 on 50 fixed Countdown traces (deterministic)", () => {
+  it("keeps edge F1 ≥ 0.9 on 50 fixed Countdown traces (deterministic), apart from setup edges", () => {
+    // The Countdown generator's DAGs never link the plan-only problem statement (step 1) to the first
+    // attempts; the heuristic does (when in doubt, depend — free in stages, since step 1 has no execution).
+    // Those edges are scored separately; every other edge must stay as accurate as before.
     const counts: EdgeCounts[] = [];
+    let setupEdges = 0;
     for (const r of countdownDataset("f1-guard", 50)) {
       const { lines, steps, dag } = run(r.reasoning, r.question);
-      counts.push(edgeCounts(steps, dag, r.steps, r.dag, lines.length));
+      const first = steps[0];
+      const withoutSetup: Record<number, number[]> = {};
+      for (const [k, ps] of Object.entries(dag)) {
+        withoutSetup[Number(k)] = ps.filter((p) => !(p === first?.id && first.execution === undefined));
+        setupEdges += ps.length - (withoutSetup[Number(k)] ?? []).length;
+      }
+      counts.push(edgeCounts(steps, withoutSetup, r.steps, r.dag, lines.length));
     }
     const total = sumCounts(counts);
     const { f1, precision, recall } = prf(total);
@@ -159,5 +174,6 @@ describe("buildDagHeuristic: accuracy regression guard", () => {
     expect(f1).toBeGreaterThanOrEqual(0.9);
     expect(precision).toBeGreaterThanOrEqual(0.85);
     expect(recall).toBeGreaterThanOrEqual(0.85);
+    expect(setupEdges).toBeLessThanOrEqual(50);
   });
 });

@@ -27,6 +27,22 @@ export interface StepFacts {
   id: number;
   verify: boolean;
   backReference: boolean;
+  /** The plan opens by building on what came just before ("So …", "This gives …", "Both …", "the answer …"). */
+  anaphoric: boolean;
+  /** The plan opens a fresh line of work ("Alternatively, …", "First, …", "Next, …", "Another approach"). */
+  fresh: boolean;
+  /** "Case 2: …": the number of the case (a case analysis of an earlier expression), else 0. */
+  caseNumber: number;
+  /** The plan compares or collects earlier results ("both methods agree", "add up the cases", "check both"). */
+  aggregate: "both" | "all" | null;
+  /** A conclusion: "So the answer is …", "Putting the two answers together", "**Final Answer**". */
+  conclusion: boolean;
+  /** The plan points at something just found ("these values", "this solution", "that"). */
+  demonstrative: boolean;
+  /** Content words of the plan (for matching a verification with what it verifies). */
+  planWords: Set<string>;
+  /** Content words of the whole step. */
+  words: Set<string>;
   hasExecution: boolean;
   /** Numbers stated as results / appearing in equations / mentioned at all. */
   results: Set<string>;
@@ -84,7 +100,7 @@ export function numbersOf(text: string): Set<string> {
 }
 
 /** Reads the facts of every step. `givens` are numbers that never make a dependency. */
-export function stepFacts(lines: readonly string[], steps: readonly Step[], givens: ReadonlySet<string>): StepFacts[] {
+export function stepFacts(lines: readonly string[], steps: readonly Step[], givens: ReadonlySet<string>, givenVariables: ReadonlySet<string> = new Set()): StepFacts[] {
   const read = steps.map((step) => sentencesOf(step, lines).map(({ s, kind }) => ({ s, kind, sf: sentenceFacts(s) })));
   // Named quantities are looked for only once some step gives one a value.
   const names = new Set<string>();
@@ -100,6 +116,14 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       id: step.id,
       verify: isVerifySentence(first) || /^verif/i.test(step.description ?? ""),
       backReference: false,
+      anaphoric: ANAPHORIC.test(first.trim()),
+      fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
+      caseNumber: caseNumberOf(first),
+      conclusion: CONCLUSION.test(first.trim()),
+      demonstrative: /\b(?:this|these|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
+      aggregate: null,
+      planWords: new Set(),
+      words: new Set(),
       hasExecution: step.execution !== undefined && step.execution.trim() !== "",
       results: new Set(),
       stated: new Set(),
@@ -117,6 +141,11 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
     };
     for (const { s, kind, sf } of sentences) {
       if (!f.backReference && kind !== "comment" && hasBackReference(s)) f.backReference = true;
+      if (kind === "plan" && f.aggregate === null) f.aggregate = AGGREGATE_ALL.test(s) ? "all" : AGGREGATE_BOTH.test(s) ? "both" : null;
+      if (kind !== "comment") for (const w of contentWords(s)) {
+        f.words.add(w);
+        if (kind === "plan") f.planWords.add(w);
+      }
       // Results in words ("gives 38") count outside judgements ("none of these gives 61") and
       // never for givens ("the numbers are 25, 99 …" restates the problem).
       const lineResults = new Set(sf.results);
@@ -138,7 +167,8 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
         if (kind === "plan") f.planDecompositions.add(d);
       }
       const assignedHere = new Set(sf.assigned);
-      for (const v of sf.variables) if (!f.assigned.has(v) && !assignedHere.has(v)) f.variableUses.add(v);
+      // The question's variables (x in "solve for x") are reassigned in every case and check: no dependency.
+      for (const v of sf.variables) if (!givenVariables.has(v) && !f.assigned.has(v) && !assignedHere.has(v)) f.variableUses.add(v);
       for (const v of sf.assigned) f.assigned.add(v);
       const namedHere = new Set(sf.named);
       if (mention !== null) {
@@ -151,6 +181,51 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
     }
     return f;
   });
+}
+
+/** A plan that opens by building on the previous result: "So …", "This gives …", "Then the …", "Both …", "The answer …". */
+const ANAPHORIC = /^(?:(?:ok(?:ay)?|hmm+|wait|well|now|right|good|great|yes)\s*[,!.]?\s+)*(?:so|thus|therefore|hence|then|this|that|these|those|it|both|plugging|substituting|using (?:this|that|these|those|the)|with (?:this|that|these|those)|from (?:this|that|here|these|those)|the (?:answer|result|solution|ratio|remainder|total|sum|product|difference|quotient|value|values|equation|system|expression|fraction|candidates?|roots?|two|same))\b/i;
+
+/** A plan that opens a fresh line of work (a sibling of the work before it, not its continuation). */
+const FRESH = /^(?:(?:ok(?:ay)?|hmm+|alright|all right|well|so|now)\s*[,!.]?\s+)*(?:alternatively|another (?:approach|way|method|idea|option|attempt)|(?:a|one) (?:different|other|simpler|slicker|cleaner) (?:approach|way|method)|instead|on the other hand|first(?:ly)?|next|second(?:ly)?|third(?:ly)?|also|separately|independently|meanwhile|(?:now|next),? (?:for|the) (?:other|second|next)|(?:and|now) (?:the|for the) (?:other|second)|(?:a|the|one) (?:natural|obvious|good|reasonable|simple) (?:first )?(?:move|step|idea|start|attempt|try)|(?:let me|let's|let us|i(?:'ll| will| can| could)?|we(?:'ll| will| can| could)?) (?:try|start|begin|attempt)\b|what if|how about|what about|maybe (?:i|we) (?:can|could|should) (?:try|start|begin))\b/i;
+
+/** A conclusion that gathers the open results: the answer, the final answer, putting things together. */
+const CONCLUSION = /^(?:(?:so|therefore|thus|hence|then|in (?:conclusion|summary)|overall|finally|all in all)\s*,?\s+(?:the (?:final )?(?:answer|solution|result|remainder|minimum|maximum|value)|the only solution|putting|combining|both|all|this|that)\b|(?:putting|combining) (?:it|them|the|these|everything|the two)\b)/i;
+
+/** "…, separately.", "… independently of that": a plan that declares its independence anywhere in its first sentence. */
+const FRESH_ANYWHERE = /\b(?:separately|independently|in parallel|on (?:its|their) own|from scratch|a fresh start)\b/i;
+
+const CASE = /^(?:(?:ok(?:ay)?|now|next|then|so|and|hmm+)\s*[,.]?\s+)?(?:\*\*)?(?:sub)?case\s*(\$?[a-z]\s*=\s*-?\d+|\d+|[ivx]+\b|[a-d]\b)/i;
+
+/** "both methods agree", "both sides" of a comparison, "both give", "compare the two". */
+const AGGREGATE_BOTH = /\b(?:both (?:methods|approaches|ways|routes|answers|results|computations|calculations|values|solutions|candidates|roots|agree|give|match|sides of the (?:comparison|check))|the two (?:methods|approaches|results|answers|values|counts|ways)|(?:agrees?|matches|consistent) with (?:the|what|both))\b/i;
+/** "add up the cases", "all the cases", "putting the cases together", "combine the results". */
+const AGGREGATE_ALL = /\b(?:(?:add|sum|total|combine|collect)(?:ing)? (?:up )?(?:all )?(?:the|these|those) (?:cases|counts|results|parts|pieces|contributions)|all (?:the |of the |these |four |three |five |six )?(?:cases|results)|(?:putting|put) (?:it|them|the (?:cases|results|pieces)) (?:all )?together)\b/i;
+
+function caseNumberOf(sentence: string): number {
+  const m = CASE.exec(sentence.trim());
+  if (!m) return 0;
+  const v = (m[1] as string).toLowerCase();
+  if (v.includes("=")) return 99; // "Case c = 2": a case whose rank is not written
+  const roman: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8, ix: 9, x: 10, a: 1, b: 2, c: 3, d: 4 };
+  return /^\d+$/.test(v) ? Number(v) : (roman[v] ?? 1);
+}
+
+const STOP_WORDS = new Set(
+  "that this these those with from have will would could should there their then than them they what when where which while about into onto over under again also just only very really maybe perhaps need want make sure check verify double first next second third last since because each some same both other another thing things something okay alright wait let's let's hmm yeah right good great value values number numbers answer result results step steps case cases equal equals gives give using does done know think said".split(" "),
+);
+
+/** Lower-case content words of a sentence (4+ letters, not stop words), a crude stem (plural s dropped). */
+export function contentWords(sentence: string): string[] {
+  const out: string[] = [];
+  const re = /[A-Za-z]{4,}/g;
+  for (let m = re.exec(sentence); m !== null; m = re.exec(sentence)) {
+    let w = m[0].toLowerCase();
+    if (STOP_WORDS.has(w)) continue;
+    if (w.length > 4 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+    out.push(w);
+  }
+  return out;
 }
 
 type Producers = Map<string, number[]>;
@@ -172,11 +247,20 @@ function addTo(map: Producers, key: string, idx: number): void {
  * steps' ranges point into). Works for any steps with line ranges — the heuristic extractor's or an
  * LLM's — and falls back to the steps' texts when a step has no ranges.
  */
-export function buildDagHeuristic(lines: readonly string[], steps: readonly Step[], opts: HeuristicOptions = {}): Record<number, number[]> {
+/** Which dependencies {@link buildDagHeuristic} guessed rather than found (filled when passed). */
+export interface DagGuesses {
+  /** Executed steps whose parent is only the default "follows the step before" (no shared result, name, reference, structure or independence marker). */
+  guessed: number[];
+  /** Verifications whose target was not identified (assumed: the last executed step). */
+  unverified: number[];
+}
+
+export function buildDagHeuristic(lines: readonly string[], steps: readonly Step[], opts: HeuristicOptions = {}, guesses?: DagGuesses): Record<number, number[]> {
   const givens = opts.question ? numbersOf(opts.question) : new Set<string>();
+  const givenVariables = new Set(opts.question ? sentenceFacts(opts.question).variables : []);
   const first = steps[0];
   if (first) for (const line of rangeLines(lines, first.planLines)) for (const n of sentenceFacts(line).numbers) givens.add(n);
-  const facts = stepFacts(lines, steps, givens);
+  const facts = stepFacts(lines, steps, givens, givenVariables);
   const restate = opts.restatedEquations ?? false;
 
   const resultBy: Producers = new Map();
@@ -186,6 +270,13 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
   const equationBy: Producers = new Map();
   const decompositionBy: Producers = new Map();
   const dag: Record<number, number[]> = {};
+  // The problem's setup: a first step without an execution ("Okay, so I need to find …").
+  const setup = facts.length > 1 && !(facts[0] as StepFacts).hasExecution ? 0 : -1;
+  const idf = inverseFrequencies(facts);
+  let caseSplit = -1;
+  /** Steps some later step builds on, and the last conclusion so far (see `conclusion`). */
+  const consumed = new Set<number>();
+  let lastConclusion = setup;
 
   facts.forEach((f, k) => {
     // Needs: key → producers (step indices < k) with a weight per producer.
@@ -240,27 +331,75 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       for (const key of [...uncovered]) if ((needs.get(key) as Map<number, number>).has(best)) uncovered.delete(key);
     }
 
-    if (parents.size === 0 && k > 0 && (f.verify || f.backReference)) {
-      // Nothing resolved: a verification checks the work just before it; a back-reference points at
-      // the earlier step sharing the most numbers (else the previous step).
-      let best = k - 1;
-      if (!f.verify) {
-        let bestShared = 0;
-        for (let j = k - 1; j >= Math.max(0, k - BACK_REFERENCE_WINDOW); j--) {
-          const g = facts[j] as StepFacts;
-          let shared = 0;
-          for (const n of f.planMentions) shared += g.results.has(n) ? 1 : g.stated.has(n) ? 0.5 : 0;
-          if (shared > bestShared) {
-            bestShared = shared;
-            best = j;
+    if (parents.size === 0 && k > 0 && f.backReference && !f.verify) {
+      // A back-reference with nothing resolved points at the earlier step sharing the most numbers.
+      let best = -1;
+      let bestShared = 0;
+      for (let j = k - 1; j >= Math.max(0, k - BACK_REFERENCE_WINDOW); j--) {
+        const g = facts[j] as StepFacts;
+        let shared = 0;
+        for (const n of f.planMentions) shared += g.results.has(n) ? 1 : g.stated.has(n) ? 0.5 : 0;
+        if (shared > bestShared) {
+          bestShared = shared;
+          best = j;
+        }
+      }
+      if (best >= 0) parents.add(best);
+    }
+    // When in doubt, depend (a wrong edge costs some parallelism; a missing one makes wrong training data):
+    if (k > 0) {
+      // A verification depends on what it verifies: the earlier step its plan names best, else the last executed step.
+      // "check … with these values", "verify this": also the last computed step.
+      if (f.verify && f.demonstrative) parents.add(lastExecuted(facts, k));
+      if (f.verify && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) {
+        const named = namedTarget(facts, k, idf);
+        if (named === undefined) guesses?.unverified.push(f.id);
+        parents.add(named ?? lastExecuted(facts, k));
+      }
+      // A case of a case analysis depends on the step that set the cases up (not on the previous case).
+      if (f.caseNumber > 0) {
+        if (f.caseNumber === 1 || caseSplit < 0 || !(facts[k - 1] as StepFacts).caseNumber) caseSplit = k - 1;
+        // Cases are siblings: a case never builds on an earlier case of the same split.
+        for (const j of [...parents]) if (j > caseSplit) parents.delete(j);
+        parents.add(caseSplit);
+      } else if (caseSplit >= 0 && !(facts[k - 1] as StepFacts).caseNumber) caseSplit = -1;
+      // Collecting results: "add up the cases" takes every case just before; "both methods agree" the last two executed steps.
+      if (f.aggregate === "all" || (f.aggregate === "both" && lastCases(facts, k).length >= 2)) for (const j of lastCases(facts, k)) parents.add(j);
+      if (f.aggregate !== null && lastCases(facts, k).length === 0) {
+        let taken = 0;
+        for (let j = k - 1; j >= 0 && taken < (f.aggregate === "both" ? 2 : 3); j--) {
+          if ((facts[j] as StepFacts).hasExecution) {
+            parents.add(j);
+            taken++;
           }
         }
-      } else {
-        while (best > 0 && !(facts[best] as StepFacts).hasExecution) best--;
       }
-      parents.add(best);
+      // A conclusion ("So the answer is …", "**Final Answer**", "putting it together") joins the branches
+      // still open since the last conclusion: every executed step no later step has built on.
+      if (f.conclusion) {
+        for (let j = k - 1; j > lastConclusion; j--) if (!consumed.has(j) && ((facts[j] as StepFacts).hasExecution || j === k - 1)) parents.add(j);
+      }
+      // "So …", "This gives …", "The answer …": builds on the step just before.
+      if (f.anaphoric && f.caseNumber === 0) parents.add(k - 1);
+      // Nothing found: a fresh line of work ("Alternatively", "First", "Next") starts from the problem's setup;
+      // anything else continues from the step just before.
+      if (parents.size === 0) {
+        if (f.fresh || f.verify) {
+          if (setup >= 0 && setup < k) parents.add(setup);
+        } else {
+          if (f.hasExecution) guesses?.guessed.push(f.id);
+          // The main line: the step before, skipping side checks (a verification is not built on).
+          let j = k - 1;
+          while (j > 0 && (facts[j] as StepFacts).verify) j--;
+          parents.add(j);
+        }
+      }
+      // Every step builds on the problem's setup (a plan-only first step): free in stages, true in content.
+      if (setup >= 0 && setup < k && parents.size === 0) parents.add(setup);
     }
     dag[f.id] = [...parents].sort((a, b) => a - b).map((j) => (facts[j] as StepFacts).id);
+    for (const j of parents) consumed.add(j);
+    if (f.conclusion) lastConclusion = k;
 
     for (const n of f.results) addTo(resultBy, n, k);
     for (const n of f.stated) addTo(statedBy, n, k);
@@ -270,4 +409,85 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
     for (const d of f.decompositions) addTo(decompositionBy, d, k);
   });
   return (opts.transitiveReduction ?? true) ? transitiveReduction(dag) : dag;
+}
+
+/** How rare each content word is across the steps (log inverse step frequency). */
+function inverseFrequencies(facts: readonly StepFacts[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const f of facts) for (const w of f.words) df.set(w, (df.get(w) ?? 0) + 1);
+  const out = new Map<string, number>();
+  for (const [w, n] of df) out.set(w, Math.log((facts.length + 1) / n));
+  return out;
+}
+
+/** The earlier executed step (within the window) whose words best match step k's plan, or undefined. */
+function namedTarget(facts: readonly StepFacts[], k: number, idf: ReadonlyMap<string, number>): number | undefined {
+  const f = facts[k] as StepFacts;
+  let best: number | undefined;
+  let bestScore = 0.5;
+  for (let j = k - 1; j >= Math.max(0, k - BACK_REFERENCE_WINDOW); j--) {
+    const g = facts[j] as StepFacts;
+    if (!g.hasExecution || g.verify) continue;
+    let score = 0;
+    for (const w of f.planWords) if (g.words.has(w)) score += idf.get(w) ?? 0;
+    if (score > bestScore) {
+      bestScore = score;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/** The last step before k that has an execution (else k − 1). */
+function lastExecuted(facts: readonly StepFacts[], k: number): number {
+  for (let j = k - 1; j >= 0; j--) if ((facts[j] as StepFacts).hasExecution) return j;
+  return k - 1;
+}
+
+/** The run of "Case n" steps ending just before k (indices), possibly empty. */
+function lastCases(facts: readonly StepFacts[], k: number): number[] {
+  const out: number[] = [];
+  for (let j = k - 1; j >= 0 && (facts[j] as StepFacts).caseNumber > 0; j--) out.push(j);
+  return out;
+}
+
+/** The DAG and why it may be wrong (empty when nothing looks doubtful). */
+export interface HeuristicDag {
+  dag: Record<number, number[]>;
+  lowConfidence: string[];
+}
+
+/** {@link buildDagHeuristic} plus the reasons to doubt it (see {@link dagDoubts}). */
+export function buildDagHeuristicWithConfidence(lines: readonly string[], steps: readonly Step[], opts: HeuristicOptions = {}): HeuristicDag {
+  const guesses: DagGuesses = { guessed: [], unverified: [] };
+  const dag = buildDagHeuristic(lines, steps, opts, guesses);
+  return { dag, lowConfidence: dagDoubts(steps, dag, guesses) };
+}
+
+/** Above this share of guessed dependencies (among executed steps after the first), a DAG is low-confidence. */
+export const MAX_GUESSED_SHARE = 0.5;
+
+/**
+ * Reasons to doubt a heuristic DAG: most later executed steps without any parent (their independence is
+ * an absence of evidence), most dependencies guessed by the default rule rather than found, or a
+ * verification whose target was not identified.
+ */
+export function dagDoubts(steps: readonly Step[], dag: Readonly<Record<number, readonly number[]>>, guesses?: DagGuesses): string[] {
+  const out: string[] = [];
+  const later = steps.slice(1).filter((s) => s.execution !== undefined && s.execution.trim() !== "");
+  const orphans = later.filter((s) => (dag[s.id] ?? []).length === 0);
+  // With the builder's record, a root is a step that said it starts afresh ("Alternatively", "First", …): evidence.
+  if (!guesses && later.length >= 2 && orphans.length / later.length > 0.3) {
+    out.push(`${orphans.length} of ${later.length} executed steps after the first have no detected dependency (steps ${orphans.map((s) => s.id).join(", ")}): their independence is assumed, not found`);
+  }
+  if (guesses) {
+    const guessed = guesses.guessed.filter((id) => later.some((s) => s.id === id));
+    if (later.length >= 2 && guessed.length / later.length > MAX_GUESSED_SHARE) {
+      out.push(`${guessed.length} of ${later.length} executed steps have guessed dependencies (steps ${guessed.join(", ")}): no shared result, name or back-reference was found, so each was assumed to follow the step before it`);
+    }
+    if (guesses.unverified.length > 0) {
+      out.push(`what the verification${guesses.unverified.length > 1 ? "s" : ""} in step${guesses.unverified.length > 1 ? "s" : ""} ${guesses.unverified.join(", ")} check${guesses.unverified.length > 1 ? "" : "s"} was not identified (assumed: the last computed step)`);
+    }
+  }
+  return out;
 }

@@ -137,7 +137,8 @@ describe("extractStepsHeuristic: components", () => {
     const [step] = extractStepsHeuristic(lines, { paragraphStarts });
     expect(step?.plan).toBe("Let me add them.");
     expect(step?.execution).toBe("So 3 + 4 = 7.\n\nThen 7 + 5 = 12.");
-    expect(step?.prompt).toBe("Add them.");
+    // "Add them." names nothing: the prompt takes its subject from the work instead of being a stub.
+    expect(step?.prompt).toBe("Compute 3 + 4, and state the result.");
   });
 
   it("reads LaTeX math traces", () => {
@@ -149,7 +150,7 @@ Wait, let me verify by substituting $x = 3$. We get $9 - 15 + 6 = 0$. Good.`;
     const { lines, paragraphStarts } = linesOf(text);
     const steps = extractStepsHeuristic(lines, { paragraphStarts });
     expect(steps.map((s) => s.planLines?.[0])).toEqual([1, 2, 5]);
-    expect(steps[2]?.prompt).toBe("Verify that $9 - 15 + 6 = 0$.");
+    expect(steps[2]?.prompt).toBe("Verify by substituting $x = 3$, and say whether it holds.");
     expect(steps[2]?.comment).toBe("Good.");
   });
 });

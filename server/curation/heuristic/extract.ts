@@ -18,7 +18,7 @@
 import type { LineRange, Step } from "../../sprint/steps";
 import type { TextSpan } from "../../sprint/sequential";
 import { isCommentSentence, isContinuationSentence, isIntentSentence, isVerifySentence, isWorkSentence } from "./lexicon";
-import { promptForVerification, promptFromPlan, promptFromWork } from "./prompt";
+import { promptForStep, promptFromPlan } from "./prompt";
 
 /** Options of the heuristic backend. */
 export interface HeuristicOptions {
@@ -32,6 +32,8 @@ export interface HeuristicOptions {
   question?: string;
   /** Apply the transitive reduction to the DAG (immediate parents only; default true). */
   transitiveReduction?: boolean;
+  /** Steps with fewer words merge into a neighbour (default {@link MIN_STEP_WORDS}; 0 disables). */
+  minStepWords?: number;
   /**
    * Let any step (not only verifications) depend on earlier steps whose equations it restates
    * (default false: on Countdown this adds false edges between unrelated lines of attack).
@@ -109,7 +111,15 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (cur !== null) {
       if (c.verify && (cur.hasExec || !cur.verify)) open = true;
       else if (c.intent && cur.hasExec) open = true;
-      else if (paragraph.has(n) && (cur.hasExec || c.intent) && !c.continuation && !c.comment) open = true;
+      else if (paragraph.has(n) && FINAL_ANSWER.test(lines[n - 1] ?? "")) open = true;
+      // A paragraph opens a component, except pure work after a plan-only announcement ("Case 1: …" then
+      // its equations), a judgement, or a continuation of work ("So 3 + 4 = 7").
+      else if (
+        paragraph.has(n) &&
+        !c.comment &&
+        (!c.continuation || (cur.hasExec && !c.work && !c.digits)) &&
+        (cur.hasExec || c.intent || drafts.length === 1 || !c.work)
+      ) open = true;
     }
     if (open || cur === null) {
       cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify };
@@ -123,7 +133,7 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (!cur.hasExec && (c.intent || (!c.work && !c.comment && !c.digits))) cur.planEnd = n;
     else cur.hasExec = true;
   }
-  return drafts.map((d) => {
+  return mergeShort(drafts, lines, opts.minStepWords ?? MIN_STEP_WORDS).map((d) => {
     const out: ComponentRanges = { verify: d.verify };
     if (d.planEnd >= d.start) out.planLines = [d.start, d.planEnd];
     const execStart = d.planEnd + 1;
@@ -136,6 +146,46 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     }
     return out;
   });
+}
+
+/** Steps with fewer words than this merge into a neighbour (default of {@link HeuristicOptions.minStepWords}). */
+export const MIN_STEP_WORDS = 8;
+
+const FINAL_ANSWER = /^\s*(?:\*\*|#+\s*)?final answer\b/i;
+
+/**
+ * Merges drafts shorter than `minWords` words into a neighbour: into the previous one (its lines extend
+ * that component — its trailing comment when they judge the work, else its execution, or its plan when it
+ * has no execution yet), or — for the first draft — into the next one (as the start of its plan). A
+ * verification and a "**Final Answer**" draft stay on their own.
+ */
+function mergeShort(drafts: Draft[], lines: readonly string[], minWords: number): Draft[] {
+  if (minWords <= 0 || drafts.length < 2) return drafts;
+  const words = (d: Draft): number => {
+    let n = 0;
+    for (let i = d.start; i <= d.end; i++) n += ((lines[i - 1] ?? "").match(/\S+/g) ?? []).length;
+    return n;
+  };
+  const out: Draft[] = [];
+  for (const d of drafts) {
+    const prev = out[out.length - 1];
+    const short = words(d) < minWords && !FINAL_ANSWER.test(lines[d.start - 1] ?? "");
+    if (prev && short && !d.verify) {
+      // Appended after prev's last line: it becomes prev's comment (prev keeps its plan/execution split).
+      prev.end = d.end;
+      if (!prev.hasExec) prev.planEnd = d.end;
+      continue;
+    }
+    out.push(d);
+  }
+  // A short first draft (a one-line "Okay." opening) joins the next draft's plan.
+  const first = out[0];
+  const second = out[1];
+  if (first && second && words(first) < minWords && !first.hasExec) {
+    second.start = first.start; // its plan range now starts at the opening line
+    out.shift();
+  }
+  return out;
 }
 
 function textOf(lines: readonly string[], range: LineRange | undefined, paragraph: ReadonlySet<number>): string {
@@ -167,14 +217,7 @@ export function extractStepsHeuristic(lines: readonly string[], opts: HeuristicO
     const planLines = linesOf(lines, r.planLines);
     const lastPlan = planLines[planLines.length - 1];
     const workLines = linesOf(lines, r.executionLines);
-    let prompt: string | undefined;
-    if (execution !== "") {
-      if (r.verify) prompt = promptForVerification(lastPlan, workLines);
-      else {
-        for (let k = planLines.length - 1; k >= 0 && prompt === undefined; k--) prompt = promptFromPlan(planLines[k] as string);
-        prompt ??= promptFromWork(lastPlan ?? (workLines[0] as string));
-      }
-    }
+    const prompt = execution !== "" ? promptForStep(planLines, workLines, r.verify) : undefined;
     const description = prompt ?? (lastPlan !== undefined ? (promptFromPlan(lastPlan) ?? shortText(lastPlan)) : shortText(comment || plan));
     const step: Step = {
       id: i + 1,

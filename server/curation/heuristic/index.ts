@@ -7,10 +7,10 @@
  */
 import type { CurationBackend, CurationInput, DagResult, ExtractResult } from "../types";
 import type { Step } from "../../sprint/steps";
-import { buildDagHeuristic } from "./dag";
+import { buildDagHeuristicWithConfidence } from "./dag";
 import { extractStepsHeuristic, type HeuristicOptions } from "./extract";
 
-export { buildDagHeuristic } from "./dag";
+export { buildDagHeuristic, buildDagHeuristicWithConfidence, dagDoubts } from "./dag";
 export { classifyLine, extractStepsHeuristic, paragraphStartsOf, segmentLines, type HeuristicOptions } from "./extract";
 export { edgeCounts, matchSteps, prf, segmentationCounts, sumCounts, type EdgeCounts } from "./evaluate";
 
@@ -34,6 +34,7 @@ function optionsFor(input: HeuristicCurationInput, base: HeuristicOptions): Heur
 export function createHeuristicBackend(base: HeuristicOptions = {}): CurationBackend {
   return {
     name: "heuristic",
+    estimate: true,
     extractSteps(input: HeuristicCurationInput, signal?: AbortSignal): Promise<ExtractResult> {
       return Promise.resolve().then(() => {
         throwIfAborted(signal);
@@ -45,7 +46,8 @@ export function createHeuristicBackend(base: HeuristicOptions = {}): CurationBac
     buildDag(input: HeuristicCurationInput, steps: Step[], signal?: AbortSignal): Promise<DagResult> {
       return Promise.resolve().then(() => {
         throwIfAborted(signal);
-        return { dag: buildDagHeuristic(input.lines, steps, optionsFor(input, base)) };
+        const { dag, lowConfidence } = buildDagHeuristicWithConfidence(input.lines, steps, optionsFor(input, base));
+        return lowConfidence.length > 0 ? { dag, lowConfidence } : { dag };
       });
     },
   };

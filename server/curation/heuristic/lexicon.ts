@@ -14,7 +14,7 @@ const VERIFY = new RegExp(
   String.raw`^${LEAD}(?:` +
     String.raw`(?:before (?:answering|finali[sz]ing|i (?:answer|finish|conclude|commit)|we (?:answer|finish|conclude)|moving on|going further),?\s+)?` +
     String.raw`(?:let me|let's|let us|i(?:'ll| will| should| can| want to| need to| must)?|we(?:'ll| will| should| can| want to| need to| must)?|i'd better|better)\s+(?:just\s+|quickly\s+|now\s+|also\s+|first\s+|again\s+|carefully\s+)*` +
-    String.raw`(?:verify|double[- ]?check|re-?check|check (?:this|that|it|the (?:answer|result|solution|work|whole|computation|calculation|arithmetic)|again|my|our|if (?:this|that|it) (?:is|works)|whether (?:this|that|it) (?:is|works)|back)|confirm|make sure|sanity[- ]check|validate|plug (?:it|this|these|them|the)[^.]*\bback\b|substitute (?:it|this|these|them)?\s*back|test (?:this|that|it|the (?:answer|result|solution))|go over (?:this|it|the)|recompute|re-?verify)` +
+    String.raw`(?:verify|double[- ]?check|re-?check|check (?:this|that|it|the (?:answer|result|solution|work|whole|computation|calculation|arithmetic|constraint)|again|my|our|both|each|all|every|these|those|if (?:this|that|it) (?:is|works)|whether (?:this|that|it) (?:is|works)|back)|confirm|make sure|sanity[- ]check|validate|plug (?:it|this|these|them|the)[^.]*\bback\b|substitute (?:it|this|these|them)?\s*back|test (?:this|that|it|the (?:answer|result|solution))|go over (?:this|it|the)|recompute|re-?verify)` +
     String.raw`|to (?:verify|confirm|double[- ]?check|check)\b` +
     String.raw`|(?:verification|verifying|double[- ]?checking|checking(?: the (?:answer|result|solution))?|sanity check)\s*[:,.]` +
     String.raw`|(?:check|verify|double[- ]?check)\s*:` +

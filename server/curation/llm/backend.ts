@@ -1,9 +1,12 @@
 /**
  * The LLM curation backend: the method's two LLM steps (docs/sprint-method.md §2.1 step extraction, §2.2
  * DAG construction) against any OpenAI-compatible chat endpoint. Each step renders its template, asks
- * once at temperature 0, parses the answer strictly (parse.ts) and, when the answer is unusable,
- * asks exactly once more with the first answer's problem stated in the user message; a second
- * unusable answer fails the step with both reasons recorded. Transport failures are retried by the
+ * once at temperature 0, parses the answer (parse.ts), repairs the structure where real extractions
+ * go wrong (repair.ts; each repair is returned and stored on the trajectory) and, only when the answer
+ * is unusable (not JSON, wrong shape, a structure beyond repair, a parent after its child), asks
+ * exactly once more with the first answer's problem stated in the user message; a second unusable
+ * answer fails the step with both reasons recorded. The two prompts (templates.ts) are the project's
+ * own wording of the method's two prompts, not the authors' text. Transport failures are retried by the
  * client (client.ts) and are not counted as answer retries.
  */
 import type { CurationBackend, CurationInput, DagResult, ExtractResult } from "../types";
@@ -160,7 +163,7 @@ export function createLlmBackend(opts: LlmBackendOptions): LlmBackend {
         (answer) => parseExtractionAnswer(answer, input.lines),
         signal,
       );
-      return { steps: value.steps, notes, usage };
+      return { steps: value.steps, notes, repairs: value.repairs, usage };
     },
 
     async buildDag(input: CurationInput, steps: Step[], signal?: AbortSignal): Promise<DagResult> {
@@ -185,7 +188,7 @@ export function createLlmBackend(opts: LlmBackendOptions): LlmBackend {
         (answer) => parseDagAnswer(answer, steps),
         signal,
       );
-      return { dag: value.dag, notes, usage };
+      return { dag: value.dag, notes, repairs: value.repairs, usage };
     },
   };
 }

@@ -110,11 +110,11 @@ describe("parseExtractionAnswer", () => {
     expect(steps).toHaveLength(4);
   });
 
-  it("accepts ids that match the position and rejects ids that do not", () => {
+  it("accepts ids that match the position and notes ids that do not (ids are positions)", () => {
     expect(parseExtractionAnswer(JSON.stringify(GOOD.map((x, i) => ({ id: i + 1, ...x }))), LINES).steps).toHaveLength(4);
-    const e = thrown(() => parseExtractionAnswer(JSON.stringify(GOOD.map((x, i) => ({ id: i, ...x }))), LINES));
-    expect(e.code).toBe("invalid");
-    expect(e.message).toContain('component 1 has "id": 0; components must be numbered 1, 2, 3, … in order');
+    const r = parseExtractionAnswer(JSON.stringify(GOOD.map((x, i) => ({ id: i, ...x }))), LINES);
+    expect(r.steps.map((s) => s.id)).toEqual([1, 2, 3, 4]);
+    expect(r.notes[0]).toBe('component 1 has "id": 0; components are numbered by position');
   });
 
   it("trims descriptions and prompts; a blank description is left out", () => {
@@ -165,29 +165,40 @@ describe("parseExtractionAnswer", () => {
     });
   });
 
-  describe("rule violations are invalid, with the precise reason", () => {
-    const cases: [string, unknown[], string][] = [
-      ["an overlap", [c([1, 3], null), c(null, [3, 5], [6, 6]), c([7, 8], null)], "line 3 is claimed by more than one range (step 1 plan, step 2 execution)"],
-      ["an uncovered line", [c([1, 2], null), c(null, [3, 5], [6, 6]), c([8, 8], null)], "line 7 belongs to no step"],
-      ["uncovered lines at the end", [c([1, 2], null), c(null, [3, 5], [6, 6])], "lines 7–8 belong to no step"],
-      ["a range past the last line", [c([1, 2], null), c(null, [3, 5], [6, 9])], "step 2's comment lines [6, 9] go past the last line (8)"],
-      ["a reversed range", [c([2, 1], null), c(null, [3, 8], null)], "step 1 has an invalid plan line range [2, 1]"],
-      ["a zero line", [c([0, 2], null), c(null, [3, 8], null)], "step 1 has an invalid plan line range [0, 2]"],
-      ["a component without lines", [c([1, 8], null), c(null, null)], "component 2 has no lines (plan_lines, execution_lines and comment_lines are all null)"],
-      ["parts out of order", [c([4, 8], [1, 3])], "component 1: its execution lines (L1–L3) must come after its plan lines (L4–L8)"],
-      ["components out of trace order", [c([1, 2], null), c([7, 8], null), c(null, [3, 5], [6, 6])], "component 3 starts at L3, not after component 2 (L7): components must be listed in trace order"],
+  describe("structural faults of real extractions are repaired, each repair recorded", () => {
+    const cases: [string, unknown[], [number, number] | null, string][] = [
+      // [name, components, expected ranges of the step owning line 3 (its executionLines), repair text]
+      ["a plan line and an execution claiming the same line", [c([1, 3], null), c(null, [3, 5], [6, 6]), c([7, 8], null)], [4, 5], "line 3 was claimed by component 1's plan and component 2's execution: kept by component 1's plan"],
+      ["an uncovered line between components", [c([1, 2], null), c(null, [3, 5], [6, 6]), c([8, 8], null)], [3, 5], "line 7 was covered by no component: attached to component 2's comment"],
+      ["uncovered lines at the end", [c([1, 2], null), c(null, [3, 5], [6, 6])], [3, 5], "lines 7–8 were covered by no component: attached to component 2's comment"],
+      ["a range past the last line", [c([1, 2], null), c(null, [3, 5], [6, 9])], [3, 5], "component 2's comment range L6–L9 was clamped to L6–L8 (the trace has 8 lines)"],
+      ["a reversed range", [c([2, 1], null), c(null, [3, 8], null)], [3, 8], "component 1's plan range L2–L1 was reversed: read as L1–L2"],
+      ["a comment inside an execution range", [c([1, 2], null), c(null, [3, 6], [4, 4]), c([7, 8], null)], [3, 6], "component 2's comment (L4) lay inside component 2's execution (L3–L6): kept as part of component 2's execution"],
+      ["a comment claiming the execution's last line", [c([1, 2], null), c(null, [3, 6], [6, 6]), c([7, 8], null)], [3, 5], "component 2's comment (L6) lay at the end of component 2's execution (L3–L6): component 2's execution now ends at L5"],
+      ["a component without lines", [c([1, 2], null), c(null, [3, 6]), c(null, null), c([7, 8], null)], [3, 6], "component 3 has no lines: dropped"],
+      ["components out of trace order", [c([1, 2], null), c([7, 8], null), c(null, [3, 5], [6, 6])], [3, 5], "components were not in trace order: reordered by their first line (answer order 1, 3, 2)"],
     ];
-    it.each(cases)("%s", (_name, list, reason) => {
-      const e = thrown(() => parseExtractionAnswer(JSON.stringify(list), LINES));
-      expect(e.code).toBe("invalid");
-      expect(e.message).toContain(reason);
+    it.each(cases)("%s", (_name, list, exec3, repair) => {
+      const { steps, repairs } = parseExtractionAnswer(JSON.stringify(list), LINES);
+      expect(repairs).toContain(repair);
+      // The repaired steps obey the method's line rules: every line exactly once, in order.
+      const owners = new Map<number, number>();
+      for (const s of steps) for (const r of [s.planLines, s.executionLines, s.commentLines]) if (r) for (let l = r[0]; l <= r[1]; l++) {
+        expect(owners.has(l), `line ${l} claimed twice`).toBe(false);
+        owners.set(l, s.id);
+      }
+      expect([...owners.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(steps.find((s) => s.executionLines?.[0] === 3 || s.executionLines?.[0] === 4)?.executionLines ?? null).toEqual(exec3);
+      // Texts follow the repaired ranges.
+      for (const s of steps) if (s.executionLines) expect(s.execution).toBe(LINES.slice(s.executionLines[0] - 1, s.executionLines[1]).join(" "));
     });
 
-    it("lists every problem, capping the message but not the issues", () => {
-      const list = Array.from({ length: 12 }, (_, i) => c([1, 1], null, null, null, `c${i}`));
-      const e = thrown(() => parseExtractionAnswer(JSON.stringify(list), LINES));
-      expect(e.issues.length).toBeGreaterThan(8);
-      expect(e.message).toMatch(/; and \d+ more$/);
+    it("fails only when the structure is unusable: most lines uncovered, or no component with lines", () => {
+      const sparse = thrown(() => parseExtractionAnswer(JSON.stringify([c([1, 1], null), c(null, [2, 3])]), LINES));
+      expect(sparse.code).toBe("invalid");
+      expect(sparse.message).toBe("the step extraction is unusable: the components would need 5 of 8 lines moved (more than 25%): the extraction does not segment this trace");
+      const outside = thrown(() => parseExtractionAnswer(JSON.stringify([c([20, 30], null)]), LINES));
+      expect(outside.message).toContain("no component has any line of the trace");
     });
   });
 
@@ -203,6 +214,7 @@ describe("parseDagAnswer", () => {
     expect(parseDagAnswer('{"1": [], "2": [1], "3": ["1"], "4": [2, 3]}', steps)).toEqual({
       dag: { 1: [], 2: [1], 3: [1], 4: [2, 3] },
       notes: [],
+      repairs: [],
     });
   });
 
@@ -230,13 +242,14 @@ describe("parseDagAnswer", () => {
     expect(e.issues).toEqual([{ code: "parent-not-earlier", message: "step 2 lists parent 3, which is not earlier: every parent must be smaller than its child" }]);
   });
 
-  it("rejects self edges, unknown parents and unknown steps", () => {
-    const e = thrown(() => parseDagAnswer('{"1": [], "2": [2], "3": [7], "5": [1]}', steps));
-    expect(e.code).toBe("invalid");
-    expect(e.issues.map((i) => i.code).sort()).toEqual(["self-edge", "unknown-parent", "unknown-step"]);
-    expect(e.message).toContain("step 2 lists itself as a parent");
-    expect(e.message).toContain("step 3 depends on step 7, which does not exist");
-    expect(e.message).toContain("the DAG has an entry for step 5, which does not exist");
+  it("drops self edges, unknown parents and unknown steps, recording each repair", () => {
+    const { dag, repairs } = parseDagAnswer('{"1": [], "2": [2, 1], "3": [7], "5": [1], "4": [3]}', steps);
+    expect(dag).toEqual({ 1: [], 2: [1], 3: [], 4: [3] });
+    expect(repairs).toEqual([
+      "step 2 listed itself as a parent: dropped",
+      "step 3 listed parent 7, which does not exist: dropped",
+      "the DAG has an entry for step 5, which does not exist: dropped",
+    ]);
   });
 
   it("reports a cycle among hand-written later parents precisely", () => {
@@ -261,5 +274,46 @@ describe("parseDagAnswer", () => {
       expect(e.code, answer).toBe("malformed");
       expect(e.message, answer).toMatch(pattern);
     }
+  });
+});
+
+describe("repairs on a realistic extraction of a long R1-style trace", () => {
+  it("repairs a strong model's typical faults on a 45-line lattice-path trace and curates like the clean answer", async () => {
+    const { loadMathFixtures } = await import("../../../bench/math-fixtures");
+    const { curate } = await import("../../sprint/packing");
+    const f = loadMathFixtures().find((x) => x.name.startsWith("31"))!;
+    const clean = f.steps.map((s) => ({
+      description: `component ${s.id}`,
+      plan_lines: s.planLines ? ([...s.planLines] as [number, number]) : null,
+      prompt: s.executionLines ? `Carry out component ${s.id}.` : null,
+      execution_lines: s.executionLines ? ([...s.executionLines] as [number, number]) : null,
+      comment_lines: s.commentLines ? ([...s.commentLines] as [number, number]) : null,
+    }));
+    const faulty = structuredClone(clean);
+    // 1. The execution of component 2 also claims its plan's last line.
+    faulty[1]!.execution_lines![0] = faulty[1]!.plan_lines![1];
+    // 2. Component 5's comment is dropped: its line is covered by nobody.
+    const uncovered = faulty[4]!.comment_lines![0];
+    faulty[4]!.comment_lines = null;
+    // 3. Component 8 lists a comment that sits inside its own execution.
+    const exec8 = faulty[7]!.execution_lines!;
+    faulty[7]!.comment_lines = [exec8[0] + 1, exec8[0] + 1];
+    const lastComment = clean[7]!.comment_lines;
+    // 4. The final component's plan runs one line past the end.
+    faulty[faulty.length - 1]!.plan_lines![1] = f.lines.length + 1;
+
+    const { steps, repairs } = parseExtractionAnswer(JSON.stringify(faulty), f.lines);
+    expect(repairs).toEqual([
+      `component ${faulty.length}'s plan range L${clean[clean.length - 1]!.plan_lines![0]}–L${f.lines.length + 1} was clamped to L${clean[clean.length - 1]!.plan_lines![0]}–L${f.lines.length} (the trace has ${f.lines.length} lines)`,
+      `line ${clean[1]!.plan_lines![1]} was claimed by component 2's plan and component 2's execution: kept by component 2's plan`,
+      `component 8's comment (L${exec8[0] + 1}) lay inside component 8's execution (L${exec8[0]}–L${exec8[1]}): kept as part of component 8's execution`,
+      `line ${uncovered} was covered by no component: attached to component 5's comment (new)`,
+      ...(lastComment ? [`line ${lastComment[0]} was covered by no component: attached to component 8's comment (new)`] : []),
+    ]);
+    expect(steps).toHaveLength(f.steps.length);
+    const r = curate(steps, f.dag, { lineCount: f.lines.length });
+    const truth = curate(f.steps, f.dag, { lineCount: f.lines.length });
+    expect(r.reasons.filter((x) => !["low-parallel-ratio", "too-many-stages"].includes(x.code))).toEqual([]);
+    expect(r.packing?.stageCount).toBe(truth.packing?.stageCount);
   });
 });

@@ -10,9 +10,12 @@
  *   child (the paper's rule), and must exist.
  *
  * Accepted without complaint beyond a note: one surrounding ```json fence, a leading `<think>…</think>`
- * block (reasoning models served without a reasoning parser), unquoted numeric DAG keys. Nothing else
- * is repaired: prose around the JSON, trailing commas, comments, wrong field names are rejected with
- * a precise reason. Every repair is reported in `notes`.
+ * block (reasoning models served without a reasoning parser), unquoted numeric DAG keys. The JSON itself
+ * is never repaired: prose around it, trailing commas, comments, wrong field names are rejected with a
+ * precise reason (the backend re-asks once). The *structure* is repaired where real extractions go
+ * wrong (repair.ts: overlapping claims, uncovered lines, a comment inside an execution; in the DAG,
+ * unknown steps/parents and self edges) and every repair is returned in `repairs`; a parent that is
+ * not earlier than its child stays an error (the method rejects such a trace).
  */
 import { z } from "zod";
 import { CurationBackendError } from "../types";
@@ -25,10 +28,11 @@ import {
   type Step,
   type StepIssueCode,
 } from "../../sprint/steps";
+import { repairParts } from "./repair";
 
 /** One reason an answer was rejected. `code` is a StepIssueCode or one of the parser's own codes. */
 export interface AnswerIssue {
-  code: StepIssueCode | "empty" | "not-json" | "bad-shape" | "no-lines" | "bad-id" | "part-order" | "component-order";
+  code: StepIssueCode | "empty" | "not-json" | "bad-shape" | "no-lines" | "bad-id" | "part-order" | "component-order" | "unusable";
   message: string;
 }
 
@@ -220,78 +224,60 @@ function jsonKind(v: unknown): string {
 const SUSPECT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 const range = (r: readonly [number, number] | null | undefined): LineRange | undefined => (r ? [r[0], r[1]] : undefined);
-const fmt = (r: LineRange): string => (r[0] === r[1] ? `L${r[0]}` : `L${r[0]}–L${r[1]}`);
 
 /**
- * Turns parsed components into {@link Step}s over `lines` (1-based: `lines[0]` is L1) and checks them.
- * Throws an `invalid` {@link LlmAnswerError} listing every problem: a component with no lines, an id
- * that does not match its position, parts out of order inside a component (plan → execution →
- * comment), components not in trace order, and validateSteps' line errors (bad range, past the last
- * line, overlap, a line not covered). Texts are the source lines of each range joined by a space.
+ * Turns parsed components into {@link Step}s over `lines` (1-based: `lines[0]` is L1), repairing what
+ * real extractions get wrong (repair.ts `repairParts`: overlapping claims, uncovered lines, a comment
+ * inside an execution, ranges past the end, components out of order) and recording each repair in
+ * `repairs`. Throws an `invalid` {@link LlmAnswerError} only when the structure is unusable (no component
+ * with lines, or more than a quarter of the lines would move). A component `id` that does not match its
+ * position is noted (ids are positions). Texts are the source lines of each range joined by a space.
  */
-export function componentsToSteps(components: readonly Component[], lines: readonly string[], answer?: string): { steps: Step[]; notes: string[] } {
-  const issues: AnswerIssue[] = [];
+export function componentsToSteps(
+  components: readonly Component[],
+  lines: readonly string[],
+  answer?: string,
+): { steps: Step[]; notes: string[]; repairs: string[] } {
   const notes: string[] = [];
-  const steps: Step[] = [];
-  let prevStart: { id: number; line: number } | undefined;
   components.forEach((c, i) => {
+    if (c.id !== undefined && c.id !== i + 1) notes.push(`component ${i + 1} has "id": ${c.id}; components are numbered by position`);
+  });
+  const repaired = repairParts(
+    components.map((c) => ({ plan: range(c.plan_lines) ?? null, execution: range(c.execution_lines) ?? null, comment: range(c.comment_lines) ?? null })),
+    lines.length,
+  );
+  if (repaired.unusable !== undefined) {
+    throw LlmAnswerError.of("invalid", [{ code: "unusable", message: `the step extraction is unusable: ${repaired.unusable}` }], answer);
+  }
+  const steps: Step[] = [];
+  repaired.components.forEach((r, i) => {
+    const c = components[r.source] as Component;
     const id = i + 1;
-    if (c.id !== undefined && c.id !== id) {
-      issues.push({ code: "bad-id", message: `component ${id} has "id": ${c.id}; components must be numbered 1, 2, 3, … in order` });
-    }
-    const planLines = range(c.plan_lines);
-    const executionLines = range(c.execution_lines);
-    const commentLines = range(c.comment_lines);
-    const parts = [
-      ["plan", planLines],
-      ["execution", executionLines],
-      ["comment", commentLines],
-    ].filter((p): p is [string, LineRange] => p[1] !== undefined);
-    if (parts.length === 0) {
-      issues.push({ code: "no-lines", message: `component ${id} has no lines (plan_lines, execution_lines and comment_lines are all null)` });
-    }
-    for (let k = 1; k < parts.length; k++) {
-      const [pk, pr] = parts[k - 1] as [string, LineRange];
-      const [nk, nr] = parts[k] as [string, LineRange];
-      if (nr[0] <= pr[1]) {
-        issues.push({ code: "part-order", message: `component ${id}: its ${nk} lines (${fmt(nr)}) must come after its ${pk} lines (${fmt(pr)})` });
-      }
-    }
-    const first = parts.length > 0 ? Math.min(...parts.map((p) => p[1][0])) : undefined;
-    if (first !== undefined) {
-      if (prevStart && first <= prevStart.line) {
-        issues.push({
-          code: "component-order",
-          message: `component ${id} starts at L${first}, not after component ${prevStart.id} (L${prevStart.line}): components must be listed in trace order`,
-        });
-      }
-      prevStart = { id, line: first };
-    }
+    const label = r.source === i ? `component ${id}` : `component ${id} (answer's ${r.source + 1})`;
     const step: Step = { id, plan: "" };
     const description = c.description.trim();
     if (description !== "") step.description = description;
-    if (planLines) step.planLines = planLines;
-    if (executionLines) step.executionLines = executionLines;
-    if (commentLines) step.commentLines = commentLines;
+    if (r.plan) step.planLines = r.plan;
+    if (r.execution) step.executionLines = r.execution;
+    if (r.comment) step.commentLines = r.comment;
     const prompt = c.prompt?.trim() ?? "";
-    if (executionLines) {
+    if (r.execution) {
       if (prompt !== "") step.prompt = prompt;
-      else notes.push(`component ${id} has execution lines but no prompt`);
+      else notes.push(`${label} has execution lines but no prompt`);
     } else if (prompt !== "") {
-      notes.push(`component ${id} has a prompt but no execution lines: the prompt was dropped (plan-only step)`);
+      notes.push(`${label} has a prompt but no execution lines: the prompt was dropped (plan-only step)`);
     }
     for (const [field, value] of [["description", c.description], ["prompt", c.prompt ?? ""]] as const) {
       if (SUSPECT_CONTROL.test(value)) {
-        notes.push(`component ${id}'s ${field} contains a control character — probably an unescaped backslash (\\frac, \\beta) in the JSON`);
+        notes.push(`${label}'s ${field} contains a control character — probably an unescaped backslash (\\frac, \\beta) in the JSON`);
       }
     }
     steps.push(step);
   });
 
-  for (const issue of validateSteps(steps, {}, { lineCount: lines.length })) {
-    if (issue.severity === "error") issues.push({ code: issue.code, message: issue.message });
-  }
-  if (issues.length > 0) throw LlmAnswerError.of("invalid", issues, answer);
+  // The repairs guarantee the method's line rules; a failure here is a bug in repairParts, not the model.
+  const left = validateSteps(steps, {}, { lineCount: lines.length }).filter((i) => i.severity === "error");
+  if (left.length > 0) throw LlmAnswerError.of("invalid", left.map((i) => ({ code: i.code, message: i.message })), answer);
 
   const text = (r: LineRange | undefined): string => (r ? lines.slice(r[0] - 1, r[1]).join(" ") : "");
   for (const step of steps) {
@@ -299,14 +285,14 @@ export function componentsToSteps(components: readonly Component[], lines: reado
     if (step.executionLines) step.execution = text(step.executionLines);
     if (step.commentLines) step.comment = text(step.commentLines);
   }
-  return { steps, notes };
+  return { steps, notes, repairs: repaired.repairs };
 }
 
 /** Parses and checks an extraction answer for a trace with the given numbered lines. */
-export function parseExtractionAnswer(text: string, lines: readonly string[]): { steps: Step[]; notes: string[] } {
+export function parseExtractionAnswer(text: string, lines: readonly string[]): { steps: Step[]; notes: string[]; repairs: string[] } {
   const { components, notes } = parseComponents(text);
   const converted = componentsToSteps(components, lines, text);
-  return { steps: converted.steps, notes: [...notes, ...converted.notes] };
+  return { steps: converted.steps, notes: [...notes, ...converted.notes], repairs: converted.repairs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,10 +302,10 @@ export function parseExtractionAnswer(text: string, lines: readonly string[]): {
 /**
  * Parses and checks a DAG answer against the steps it is about. The result has an entry for every
  * step (a step the model left out gets `[]`, with a note), parents deduplicated (noted) and sorted.
- * Throws `malformed` for a non-object or a non-integer key/parent, `invalid` for an unknown step or
- * parent, a self edge, or a parent that is not smaller than its child (the paper's rule).
+ * Throws `malformed` for a non-object or a non-integer key/parent, `invalid` for a parent that is not
+ * smaller than its child (the paper's rule). Unknown steps/parents and self edges are dropped (repairs).
  */
-export function parseDagAnswer(text: string, steps: readonly Step[]): { dag: Dag; notes: string[] } {
+export function parseDagAnswer(text: string, steps: readonly Step[]): { dag: Dag; notes: string[]; repairs: string[] } {
   const { value, notes } = parseAnswerJson(text, { numericKeys: true });
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw LlmAnswerError.of(
@@ -335,8 +321,28 @@ export function parseDagAnswer(text: string, steps: readonly Step[]): { dag: Dag
   if (shapeIssues.length > 0) {
     throw LlmAnswerError.of("malformed", shapeIssues.map((i) => ({ code: i.code, message: i.message })), text);
   }
+  // Repairs: an entry for a step that does not exist, a parent that does not exist and a self edge carry
+  // no dependency information the method can use — they are dropped and recorded. A parent that is not
+  // earlier than its child is the method's reason to reject the trace, so it stays an error.
+  const repairs: string[] = [];
+  const ids = new Set(steps.map((s) => s.id));
+  const cleaned: Record<number, number[]> = {};
+  for (const [key, parents] of Object.entries(raw) as [string, number[]][]) {
+    const child = Number(key);
+    if (!ids.has(child)) {
+      repairs.push(`the DAG has an entry for step ${child}, which does not exist: dropped`);
+      continue;
+    }
+    const keep: number[] = [];
+    for (const p of parents) {
+      if (p === child) repairs.push(`step ${child} listed itself as a parent: dropped`);
+      else if (!ids.has(p)) repairs.push(`step ${child} listed parent ${p}, which does not exist: dropped`);
+      else keep.push(p);
+    }
+    cleaned[child] = keep;
+  }
   const issues: AnswerIssue[] = [];
-  for (const issue of validateDag(steps, raw)) {
+  for (const issue of validateDag(steps, cleaned)) {
     if (issue.severity === "error") {
       const message =
         issue.code === "parent-not-earlier" && issue.edge
@@ -351,7 +357,7 @@ export function parseDagAnswer(text: string, steps: readonly Step[]): { dag: Dag
   const missing: number[] = [];
   const deduped: number[] = [];
   for (const step of steps) {
-    const parents = raw[step.id];
+    const parents = cleaned[step.id];
     if (parents === undefined) {
       missing.push(step.id);
       dag[step.id] = [];
@@ -365,5 +371,5 @@ export function parseDagAnswer(text: string, steps: readonly Step[]): { dag: Dag
     notes.push(`the answer has no entry for step${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: treated as having no parents`);
   }
   if (deduped.length > 0) notes.push(`repeated parents of step${deduped.length > 1 ? "s" : ""} ${deduped.join(", ")} were removed`);
-  return { dag, notes };
+  return { dag, notes, repairs };
 }

@@ -1,0 +1,339 @@
+/**
+ * `npm run bench:curation-math` — the offline (heuristic) curation backend on hand-written, hand-annotated
+ * R1-style math traces (bench/fixtures/math, format in bench/math-fixtures.ts), beside generated Countdown
+ * traces (server/sprint/countdown). Countdown F1 says little about math: this is the math evidence.
+ *
+ * Per trace, as the product runs it (server/curation/curate-trace.ts): `splitSentences` numbers the lines,
+ * the heuristic extracts steps and builds the DAG (question numbers are givens), and the core's `curate`
+ * folds, validates, packs and filters with the default preset "paper" (the method's code). The hand
+ * annotation goes through the same `curate`.
+ *
+ * Reported:
+ * - edge precision / recall / F1, micro-averaged: predicted steps matched to annotated steps by maximal line
+ *   overlap (evaluate.ts `matchSteps`); the annotated DAG is transitively reduced first (immediate parents),
+ *   as the heuristic's is.
+ * - stage count: mean absolute error and % exact against the annotation's packing.
+ * - predicted saving: 1 − sequential ÷ original tokens of the built trajectory (built for kept and dropped
+ *   traces alike), heuristic vs annotation — mean of each, mean absolute error and the ratio of means
+ *   (> 1 = the heuristic promises more saving than the annotated structure gives).
+ * - prompts: share of one- or two-word stubs and of prompts that copy a trace sentence verbatim.
+ * - low-confidence flags raised by the heuristic.
+ * - throughput: traces of ≥ T tokens (default 2,400, the size of real math traces) made by concatenating
+ *   consecutive fixtures, pipeline split + extract + DAG + curate: steady state (after WARM_UP_PASSES, default
+ *   10) in 1 thread, as wall clock and as CPU time per trace (the machine is shared: CPU time is the
+ *   load-independent figure; traces/s per core = 1000 ÷ CPU ms), beside Countdown traces of the same size;
+ *   then W worker threads, whose first pass is reported as "cold" (fresh isolate: regexes compiled, code not
+ *   yet optimized — about 5× slower than steady state; a long-running curation worker pays it once).
+ *
+ * Options: --tokens T (default 2400), --long L (default 120 long traces), --workers W (default 2; 0 skips),
+ * --countdown N (default 150 Countdown traces for the side-by-side F1), --tokenizer qwen|approx (default
+ * approx; sizes the long traces and counts tokens for the saving), --verbose (per-trace rows).
+ */
+import os from "node:os";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { loadMathFixtures, type MathFixture } from "./math-fixtures";
+import { countdownDataset } from "../server/sprint/countdown/trace";
+import { splitSentences } from "../server/sprint/sequential";
+import { buildTrajectory, curate, CURATION_PRESETS, type CurationResult } from "../server/sprint/packing";
+import { transitiveReduction, type Dag } from "../server/sprint/steps";
+import { trajectoryMetrics } from "../server/sprint/metrics";
+import { approxTokenizer, loadQwenTokenizer } from "../server/sprint/tokenizer";
+import type { Tokenizer } from "../server/sprint/types";
+import {
+  buildDagHeuristicWithConfidence,
+  edgeCounts,
+  extractStepsHeuristic,
+  paragraphStartsOf,
+  prf,
+  sumCounts,
+  type EdgeCounts,
+  type HeuristicOptions,
+} from "../server/curation/heuristic";
+
+const RULES = CURATION_PRESETS.paper;
+
+interface Text {
+  question: string;
+  reasoning: string;
+}
+
+/** The product's heuristic pipeline for one trace. */
+export function runPipeline(t: Text) {
+  const spans = splitSentences(t.reasoning);
+  const lines = spans.map((s) => s.text);
+  const opts: HeuristicOptions = { question: t.question, paragraphStarts: paragraphStartsOf(t.reasoning, spans) };
+  const steps = extractStepsHeuristic(lines, opts);
+  const { dag, lowConfidence } = buildDagHeuristicWithConfidence(lines, steps, opts);
+  const result = curate(steps, dag, { ...RULES, lineCount: lines.length });
+  return { lines, steps, dag, result, lowConfidence };
+}
+
+function saving(result: CurationResult, dag: Dag, baseline: number, tokenizer: Tokenizer): number {
+  const t = buildTrajectory(result.steps, dag);
+  const m = trajectoryMetrics(t, tokenizer);
+  return 1 - m.sequentialTokens / baseline;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const words = (s: string): number => s.trim().split(/\s+/).filter((w) => w !== "").length;
+const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+
+function edgeLine(name: string, e: EdgeCounts): string {
+  const { precision, recall, f1 } = prf(e);
+  return `${name.padEnd(28)} F1 ${f1.toFixed(3)}  P ${precision.toFixed(3)}  R ${recall.toFixed(3)}  (tp ${e.truePositives}, fp ${e.falsePositives}, fn ${e.falseNegatives}, collapsed ${e.collapsed})`;
+}
+
+interface MathReport {
+  edges: EdgeCounts;
+  stageAbs: number;
+  stageExact: number;
+  compared: number;
+  savingHeur: number;
+  savingTruth: number;
+  savingAbs: number;
+  prompts: number;
+  stubs: number;
+  copied: number;
+  examples: string[];
+  lowConfidence: number;
+  keptHeur: number;
+  keptTruth: number;
+}
+
+function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokenizer, verbose: boolean): MathReport {
+  const counts: EdgeCounts[] = [];
+  const r: MathReport = { edges: sumCounts([]), stageAbs: 0, stageExact: 0, compared: 0, savingHeur: 0, savingTruth: 0, savingAbs: 0, prompts: 0, stubs: 0, copied: 0, examples: [], lowConfidence: 0, keptHeur: 0, keptTruth: 0 };
+  for (const f of fixtures) {
+    const { lines, steps, dag, result, lowConfidence } = runPipeline(f);
+    if (lines.length !== f.lines.length) throw new Error(`${f.name}: line numbering differs from the fixture's`);
+    const truthDag = transitiveReduction(f.dag);
+    const c = edgeCounts(steps, dag, f.steps, truthDag, lines.length);
+    counts.push(c);
+    const truth = curate(f.steps, f.dag, { ...RULES, lineCount: lines.length });
+    if (result.packing && truth.packing) {
+      const d = Math.abs(result.packing.stageCount - truth.packing.stageCount);
+      r.stageAbs += d;
+      if (d === 0) r.stageExact++;
+      r.compared++;
+    }
+    if (result.kept) r.keptHeur++;
+    if (truth.kept) r.keptTruth++;
+    const baseline = tokenizer.count(f.reasoning);
+    const sh = result.packing ? saving(result, dag, baseline, tokenizer) : 0;
+    const st = truth.packing ? saving(truth, f.dag, baseline, tokenizer) : 0;
+    r.savingHeur += sh;
+    r.savingTruth += st;
+    r.savingAbs += Math.abs(sh - st);
+    if (lowConfidence.length > 0) r.lowConfidence++;
+    const sentences = new Set(lines.map(norm));
+    for (const s of steps) {
+      if (s.execution === undefined || s.execution.trim() === "") continue;
+      const p = s.prompt ?? s.description ?? "";
+      r.prompts++;
+      const stub = words(p) <= 2;
+      // A copy: the prompt is a trace sentence, verbatim or behind a generic lead ("Work out: …", "Compute …").
+      const body = norm(p).replace(/^(?:work out|compute|verify that|verify|check|find|carry out)\s+/, "");
+      const copy = sentences.has(norm(p)) || sentences.has(body);
+      if (stub) r.stubs++;
+      if (copy) r.copied++;
+      if ((stub || copy) && r.examples.length < 8) r.examples.push(`${f.name}: "${p}"`);
+    }
+    if (verbose) {
+      const { f1 } = prf(c);
+      console.log(
+        `  ${f.name.padEnd(32)} ${String(lines.length).padStart(3)} lines  steps ${String(steps.length).padStart(2)}/${String(f.steps.length).padStart(2)}  ` +
+          `F1 ${f1.toFixed(2)}  stages ${result.packing?.stageCount ?? "-"}/${truth.packing?.stageCount ?? "-"}  saving ${pct(sh)}/${pct(st)}` +
+          `${lowConfidence.length > 0 ? "  low-confidence" : ""}`,
+      );
+    }
+  }
+  r.edges = sumCounts(counts);
+  return r;
+}
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
+  return v;
+}
+
+function stringOption(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+/** Concatenates consecutive fixtures (cycling) into traces of at least `tokens` tokens. */
+function longTexts(fixtures: readonly MathFixture[], count: number, tokens: number, tokenizer: Tokenizer): { texts: Text[]; meanTokens: number; meanLines: number } {
+  const texts: Text[] = [];
+  let total = 0;
+  let lines = 0;
+  let k = 0;
+  while (texts.length < count) {
+    const parts: MathFixture[] = [];
+    let t = 0;
+    while (t < tokens) {
+      const f = fixtures[k++ % fixtures.length] as MathFixture;
+      parts.push(f);
+      t += tokenizer.count(f.reasoning);
+    }
+    const reasoning = parts.map((p) => p.reasoning).join("\n\n");
+    total += tokenizer.count(reasoning);
+    lines += splitSentences(reasoning).length;
+    texts.push({ question: parts.map((p) => p.question).join("\n"), reasoning });
+  }
+  return { texts, meanTokens: total / count, meanLines: lines / count };
+}
+
+/** Untimed passes before timing (steady state, as in a long-running worker); the first one is reported as "cold". */
+const WARM_UP_PASSES = Math.max(1, Number(process.env.WARM_UP_PASSES ?? 10));
+
+function timePipeline(texts: readonly Text[]): number {
+  return timeWithCpu(texts).wallMs;
+}
+
+/** Wall-clock and CPU time (this thread's process, user + system) of one pass over the texts. */
+function timeWithCpu(texts: readonly Text[]): { wallMs: number; cpuMs: number } {
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  let sink = 0;
+  for (const t of texts) sink += runPipeline(t).steps.length;
+  const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
+  if (sink < 0) console.log(sink);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Countdown traces of ≥ `tokens` tokens (consecutive generated problems joined), for a same-size comparison. */
+function countdownTexts(count: number, tokens: number, tokenizer: Tokenizer): Text[] {
+  const gen = countdownDataset("math-bench-long", Number.MAX_SAFE_INTEGER);
+  const out: Text[] = [];
+  while (out.length < count) {
+    const parts: { question: string; reasoning: string }[] = [];
+    let t = 0;
+    while (t < tokens) {
+      const r = gen.next().value as { question: string; reasoning: string };
+      parts.push(r);
+      t += tokenizer.count(r.reasoning);
+    }
+    out.push({ question: parts.map((p) => p.question).join("\n"), reasoning: parts.map((p) => p.reasoning).join("\n\n") });
+  }
+  return out;
+}
+
+async function timeInWorkers(texts: readonly Text[], workers: number): Promise<number> {
+  const shares: Text[][] = Array.from({ length: workers }, () => []);
+  texts.forEach((t, i) => (shares[i % workers] as Text[]).push(t));
+  const self = import.meta.url;
+  const spawn = (job: Text[]): Worker => {
+    if (!self.endsWith(".ts")) return new Worker(new URL(self), { workerData: job });
+    const api = import.meta.resolve("tsx/esm/api");
+    const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(self)}); })`;
+    return new Worker(code, { eval: true, workerData: job });
+  };
+  const threads = shares.map(spawn);
+  const cold = await Promise.all(threads.map((w) => new Promise<{ wallMs: number; cpuMs: number }>((resolve, reject) => {
+    w.once("error", reject);
+    w.once("message", (m: { wallMs: number; cpuMs: number }) => resolve(m));
+  })));
+  const coldWall = Math.max(...cold.map((c) => c.wallMs));
+  console.log(`  cold first pass in fresh threads: ${(texts.length / (coldWall / 1000)).toFixed(1)} traces/s wall (${(coldWall / (texts.length / workers)).toFixed(1)} ms/trace per thread) — regexes compiled and code unoptimized`);
+  const start = performance.now();
+  const inside = await Promise.all(threads.map((w) => new Promise<{ wallMs: number; cpuMs: number }>((resolve, reject) => {
+    w.once("error", reject);
+    w.once("message", (m: { wallMs: number; cpuMs: number }) => resolve(m));
+    w.postMessage("go");
+  })));
+  const ms = performance.now() - start;
+  console.log(`  (per worker: ${inside.map((x) => `${x.wallMs.toFixed(0)} ms wall, ${x.cpuMs.toFixed(0)} ms CPU of the process`).join("; ")})`);
+  await Promise.all(threads.map((w) => w.terminate()));
+  return ms;
+}
+
+function workerMain(): void {
+  const texts = workerData as Text[];
+  // The first pass in a fresh thread is cold: every regex compiled, nothing optimized yet.
+  const cold = timeWithCpu(texts);
+  for (let i = 1; i < WARM_UP_PASSES; i++) timePipeline(texts);
+  parentPort?.postMessage(cold);
+  parentPort?.once("message", () => parentPort?.postMessage(timeWithCpu(texts)));
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const tokens = option("tokens", 2400);
+  const longN = option("long", 120);
+  const workers = option("workers", 2);
+  const countdownN = option("countdown", 150);
+  const verbose = process.argv.includes("--verbose");
+  let tokenizer: Tokenizer = approxTokenizer;
+  if (stringOption("tokenizer", "approx") === "qwen") tokenizer = await loadQwenTokenizer();
+  console.log(`Offline curation on R1-style math traces — node ${process.version}, ${os.cpus().length} CPUs, rules: preset "paper", tokens: ${tokenizer.name}`);
+
+  const fixtures = loadMathFixtures();
+  const meanTok = fixtures.reduce((s, f) => s + tokenizer.count(f.reasoning), 0) / fixtures.length;
+  const meanLines = fixtures.reduce((s, f) => s + f.lines.length, 0) / fixtures.length;
+  const meanSteps = fixtures.reduce((s, f) => s + f.steps.length, 0) / fixtures.length;
+  console.log(`${fixtures.length} hand-annotated math traces: mean ${meanTok.toFixed(0)} tokens, ${meanLines.toFixed(1)} lines, ${meanSteps.toFixed(1)} annotated steps\n`);
+
+  const m = evaluateMath(fixtures, tokenizer, verbose);
+  const n = fixtures.length;
+  console.log(verbose ? "" : "", "Edges (micro-averaged; steps matched by maximal line overlap; annotation transitively reduced)");
+  console.log(edgeLine("math", m.edges));
+  if (countdownN > 0) {
+    const cd = countdownDataset("math-bench", countdownN);
+    const counts: EdgeCounts[] = [];
+    for (const r of cd) {
+      const { lines, steps, dag } = runPipeline(r);
+      counts.push(edgeCounts(steps, dag, r.steps, transitiveReduction(r.dag), lines.length));
+    }
+    console.log(edgeLine(`countdown (${countdownN} generated)`, sumCounts(counts)));
+  }
+  console.log(`\nStages (preset "paper" on both): MAE ${(m.stageAbs / Math.max(1, m.compared)).toFixed(2)}, exact ${pct(m.stageExact / Math.max(1, m.compared))} (${m.compared} compared); kept ${m.keptHeur}/${n} vs annotated ${m.keptTruth}/${n}`);
+  console.log(
+    `Predicted saving (1 − sequential ÷ original): heuristic ${pct(m.savingHeur / n)}, annotation ${pct(m.savingTruth / n)}, ` +
+      `mean abs error ${pct(m.savingAbs / n)}, ratio ${(m.savingTruth > 0 ? m.savingHeur / m.savingTruth : NaN).toFixed(2)}×`,
+  );
+  console.log(`Prompts: ${m.prompts}, one/two-word stubs ${m.stubs} (${pct(m.stubs / Math.max(1, m.prompts))}), copied sentences ${m.copied} (${pct(m.copied / Math.max(1, m.prompts))})`);
+  for (const e of m.examples) console.log(`  e.g. ${e}`);
+  console.log(`Low-confidence flags: ${m.lowConfidence}/${n}`);
+
+  console.log("\nThroughput");
+  const long = longTexts(fixtures, longN, tokens, tokenizer);
+  console.log(`${long.texts.length} traces of ≥ ${tokens} tokens (concatenated fixtures): mean ${long.meanTokens.toFixed(0)} tokens, ${long.meanLines.toFixed(0)} lines`);
+  const cd = countdownTexts(longN, tokens, tokenizer);
+  for (let i = 0; i < WARM_UP_PASSES; i++) {
+    timePipeline(long.texts);
+    timePipeline(cd);
+  }
+  // Interleaved passes, best of 3 (the machine is shared: CPU time is the load-independent figure).
+  const best = (texts: readonly Text[]) => {
+    let b = { wallMs: Infinity, cpuMs: Infinity };
+    for (let i = 0; i < 3; i++) {
+      const r = timeWithCpu(texts);
+      if (r.cpuMs < b.cpuMs) b = r;
+    }
+    return b;
+  };
+  const m1 = best(long.texts);
+  const c1 = best(cd);
+  const ms1 = m1.wallMs;
+  const line = (name: string, n: number, r: { wallMs: number; cpuMs: number }) =>
+    `${name.padEnd(22)} ${(n / (r.wallMs / 1000)).toFixed(1).padStart(8)} traces/s wall, ${(r.cpuMs / n).toFixed(2)} ms CPU/trace → ${(1000 / (r.cpuMs / n)).toFixed(0)} traces/s per core`;
+  console.log(`${line("math, 1 thread", long.texts.length, m1)}  (split + extract + DAG + curate)`);
+  console.log(`${line("countdown, 1 thread", cd.length, c1)}  (same token size)`);
+  console.log(`math ÷ countdown CPU time per trace: ${(m1.cpuMs / long.texts.length / (c1.cpuMs / cd.length)).toFixed(2)}×`);
+  if (workers > 0) {
+    const msW = await timeInWorkers(long.texts, workers);
+    console.log(`math, ${workers} workers ${(long.texts.length / (msW / 1000)).toFixed(1).padStart(8)} traces/s wall (${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)}; 1 thread was ${(long.texts.length / (ms1 / 1000)).toFixed(1)})`);
+  }
+  console.log(`\ntotal time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+if (!isMainThread) workerMain();
+else if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "\0")) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
