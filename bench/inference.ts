@@ -1,7 +1,7 @@
 /**
  * `npm run bench:inference` — the SPRINT orchestrator against a local vLLM-like server
  * (tests/fixtures/openai-server.ts) streaming at a fixed token rate per sequence, on generated plans
- * with 1–16 prompts per round (synthetic model: server/inference/sprint/synthetic.ts). Prints per
+ * with 1–16 prompts per round (synthetic model: server/inference/orchestrator/synthetic.ts). Prints per
  * schedule:
  *   - wall ÷ ideal critical path (ideal = the schedule's token critical path × ms per token; target ≤ 1.05);
  *   - eager vs round-sync speed-up;
@@ -18,9 +18,9 @@
 import os from "node:os";
 import { openAICompletionsEngine } from "../server/inference/engines/openai";
 import { ScriptedEngine } from "../server/inference/engines/scripted";
-import { runSprint, type SprintRunResult } from "../server/inference/sprint/orchestrator";
-import type { Schedule } from "../server/inference/sprint/events";
-import { idealCriticalPathMs, syntheticModel, syntheticSpec, type SyntheticSpec } from "../server/inference/sprint/synthetic";
+import { runSprint, type SprintRunResult } from "../server/inference/orchestrator/orchestrator";
+import type { Schedule } from "../server/inference/orchestrator/events";
+import { idealCriticalPathMs, syntheticModel, syntheticSpec, type SyntheticSpec } from "../server/inference/orchestrator/synthetic";
 import { startOpenAIFixture } from "../tests/fixtures/openai-server";
 
 function option(name: string, fallback: number): number {

@@ -1,18 +1,30 @@
 import { expect, test } from "@playwright/test";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
-import { syntheticSpec } from "../server/inference/sprint/synthetic";
+import { classifyRequest, syntheticSpec } from "../server/inference/orchestrator/synthetic";
 
 // The demo seed creates this admin in workspace "demo" (no endpoint configured).
 const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 
 // A local OpenAI-compatible server that streams like vLLM: 3 prompts in round 1, 2 in round 2, then the answer 42.
 let fixture: OpenAIFixture;
+// A faulty server: the first two requests answer HTTP 500, and executor 1.1's stream is cut on every attempt.
+let faulty: OpenAIFixture;
 test.beforeAll(async () => {
   fixture = await startOpenAIFixture({ respond: sprintFixtureModel(syntheticSpec([3, 2], { execWords: 40, planWords: 10 })), tokenIntervalMs: 12 });
+  faulty = await startOpenAIFixture({
+    respond: sprintFixtureModel(syntheticSpec([2, 1], { execWords: 40, planWords: 10 })),
+    tokenIntervalMs: 5,
+    fault: (req, n) => {
+      if (n < 2) return { status: 500 };
+      const c = req.prompt.includes("<Question>") ? classifyRequest(req) : null;
+      return c?.role === "executor" && c.round === 1 && c.index === 1 ? { truncateAfterTokens: 4, mode: "end" } : undefined;
+    },
+  });
 });
 test.afterAll(async () => {
   await fixture?.close();
+  await faulty?.close();
 });
 
 test("playground: run against an endpoint, lanes stream and finish, compare with sequential, share, revoke", async ({ page, browser }) => {
@@ -93,4 +105,46 @@ test("playground: run against an endpoint, lanes stream and finish, compare with
   const gone = await ap.goto(url);
   expect(gone?.status()).toBe(404);
   await anon.close();
+});
+
+test("playground: faults are shown — HTTP retries with reasons, a lane that never finished, a degraded run in the history", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(DEMO.email);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/w\/demo\//);
+
+  await page.goto("/w/demo/settings");
+  await page.getByLabel("Endpoint name").fill("faulty");
+  await page.getByLabel("Base URL").fill(faulty.url);
+  await page.getByLabel("Model", { exact: true }).fill("sprint-fixture");
+  await page.getByLabel("API", { exact: true }).selectOption("openai-completions");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByTestId("endpoints-panel")).toContainText("faulty · completions · sprint-fixture");
+
+  await page.goto("/w/demo/playground");
+  await page.getByTestId("question-input").fill("Faulty server: what is 6 × 7?");
+  const option = await page.getByTestId("model-picker").locator("option", { hasText: "faulty" }).first().getAttribute("value");
+  await page.getByTestId("model-picker").selectOption(option!);
+  await page.getByTestId("params").locator("summary").click();
+  await expect(page.getByTestId("on-incomplete")).toHaveValue("degraded");
+  await page.getByTestId("run-button").click();
+  await expect(page).toHaveURL(/\/w\/demo\/playground\/[^/?]+$/);
+
+  await expect(page.getByTestId("timeline")).toHaveAttribute("data-status", "degraded", { timeout: 60_000 });
+  await expect(page.getByTestId("lane-1-1")).toHaveAttribute("data-status", "incomplete");
+  await expect(page.getByTestId("run-status").first()).toHaveAttribute("data-status", "degraded");
+  const faults = page.getByTestId("run-faults");
+  await expect(faults).toContainText("degraded");
+  await expect(faults.getByTestId("retry-summary")).toContainText("engine: HTTP 500 ×2");
+  await expect(faults.getByTestId("retry-summary")).toContainText("re-run: truncated");
+  await expect(faults.getByTestId("incomplete-lanes")).toContainText("executor 1.1 never finished");
+  await expect(page.getByTestId("metric-retries")).not.toContainText(/^Retries0$/);
+  await expect(page.getByTestId("token-sources")).toContainText("server usage");
+  await expect(page.getByTestId("token-sources")).toContainText("qwen3");
+
+  await page.goto("/w/demo/playground");
+  const row = page.getByTestId("run-history").locator("li", { hasText: "Faulty server" });
+  await expect(row.getByTestId("run-status")).toHaveAttribute("data-status", "degraded");
 });

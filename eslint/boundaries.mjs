@@ -29,9 +29,7 @@ export const BROWSER_SAFE = [
   "server/curation/import/reader", // streaming record splitter (import preview in the browser)
   "server/curation/import/presets", // field mappings (import preview)
   "server/curation/import/storable", // NUL / surrogate / depth checks the reader uses (pure)
-  "server/inference/sprint/timeline", // pure replay of run events (h10a renames the folder to …/orchestrator)
-  "server/inference/sprint/events",
-  "server/inference/orchestrator/timeline",
+  "server/inference/orchestrator/timeline", // pure replay of run events
   "server/inference/orchestrator/events",
 ];
 

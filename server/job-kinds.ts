@@ -18,6 +18,8 @@ import { registerJobs } from "./jobs/registry";
 import { recountTokensJob } from "./curation/jobs/recount-tokens";
 import { curationRunJob } from "./curation/jobs/curation-run";
 import { curationTraceJob } from "./curation/jobs/curation-trace";
+// ── eval (server/eval/jobs) ──
+import { evalItemJob } from "./eval/jobs/eval-item";
 
 /** Every job kind of the app, in one list. */
 export const JOB_KINDS: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z.ZodType>)[] = [
@@ -26,7 +28,8 @@ export const JOB_KINDS: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z
   curationRunJob,
   curationTraceJob,
   // finetune: add server/finetune/jobs/* here
-  // eval: add server/eval/jobs/* here
+  // eval
+  evalItemJob,
 ];
 
 registerJobs(JOB_KINDS);

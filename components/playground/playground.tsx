@@ -29,6 +29,7 @@ interface FormState {
   executorContext: "rearranged" | "prefix";
   maxConcurrentLanes: string;
   warmPrefix: boolean;
+  onIncomplete: "degraded" | "fail";
   compareSequential: boolean;
   prompted: boolean;
   promptedDatasetId: string;
@@ -47,6 +48,7 @@ const EMPTY: FormState = {
   executorContext: "rearranged",
   maxConcurrentLanes: "",
   warmPrefix: false,
+  onIncomplete: "degraded",
   compareSequential: false,
   prompted: false,
   promptedDatasetId: "",
@@ -165,6 +167,7 @@ export function Playground() {
         executorContext: p.executorContext === "prefix" ? "prefix" : "rearranged",
         maxConcurrentLanes: str(p.maxConcurrentLanes),
         warmPrefix: p.warmPrefix === true,
+        onIncomplete: p.onIncomplete === "fail" ? "fail" : "degraded",
         compareSequential: base.baselineRunId !== null,
         prompted: Boolean(prompted),
         promptedDatasetId: prompted?.datasetId ?? "",
@@ -198,6 +201,7 @@ export function Playground() {
         executorContext: form.executorContext,
         maxConcurrentLanes: num(form.maxConcurrentLanes),
         warmPrefix: form.warmPrefix,
+        onIncomplete: form.onIncomplete,
       },
       compareSequential: form.compareSequential,
       prompted: form.prompted ? (form.promptedDatasetId ? { datasetId: form.promptedDatasetId } : {}) : null,
@@ -302,6 +306,13 @@ export function Playground() {
                   <select className="input py-1" value={form.executorContext} onChange={(e) => set("executorContext", e.target.value as FormState["executorContext"])}>
                     <option value="rearranged">rearranged plan (the authors' code)</option>
                     <option value="prefix">plan up to its prompt (the paper)</option>
+                  </select>
+                </label>
+                <label className="col-span-2 block" title="A call whose stream is cut on every attempt never finished: keep its fragment and mark the run degraded, or fail the run">
+                  <span className="label text-xs">When a lane never finishes</span>
+                  <select className="input py-1" value={form.onIncomplete} onChange={(e) => set("onIncomplete", e.target.value as FormState["onIncomplete"])} data-testid="on-incomplete">
+                    <option value="degraded">keep its fragment, mark the run degraded</option>
+                    <option value="fail">fail the run</option>
                   </select>
                 </label>
                 <label className="col-span-2 flex items-center gap-2 text-xs" title="round-sync: one 1-token request with the executors' shared prompt prefix before they start, for engines with prefix caching">

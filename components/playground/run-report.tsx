@@ -6,8 +6,8 @@
  */
 import { memo, useMemo, useState, type ReactNode } from "react";
 import { Markdown } from "@/components/markdown";
-import type { TimelineModel } from "@/server/inference/sprint/timeline";
-import { isRunning, timelineTotals, tokenLayout } from "@/server/inference/sprint/timeline";
+import type { TimelineModel } from "@/server/inference/orchestrator/timeline";
+import { isRunning, timelineTotals, tokenLayout } from "@/server/inference/orchestrator/timeline";
 import { BaselineLane, FinalAnswerBox, Timeline, fmtMs, fmtTokens, timelineDomain, useLiveNow, type Axis } from "./timeline";
 
 /** The run row fields the report reads (inference.get and getSharedRun both fit). */
@@ -33,6 +33,7 @@ export function RunStatusBadge({ status }: { status: string }) {
     queued: "bg-zinc-100 text-zinc-700",
     running: "bg-sky-100 text-sky-800",
     succeeded: "bg-emerald-100 text-emerald-800",
+    degraded: "bg-orange-100 text-orange-800",
     failed: "bg-rose-100 text-rose-800",
     cancelled: "bg-amber-100 text-amber-800",
   };
@@ -60,6 +61,8 @@ export interface MetricsSummary {
   overheadMs: number | null;
   generatedTokens: number | null;
   retries: number | null;
+  /** Where the token numbers came from ("usage", "tokenizer", "mixed"), and the tokenizer's name. */
+  tokenSources: { sequential: string; total: string; generated: string; tokenizer: string } | null;
   adherence: { rate: number; clean: number; outputs: number; byCode: Record<string, number> } | null;
   /** From the model, not the server's final metrics. */
   live: boolean;
@@ -81,6 +84,7 @@ export function sprintSummary(metrics: Record<string, unknown> | null, model: Ti
       overheadMs: n(metrics, "overheadMs"),
       generatedTokens: n(metrics, "generatedTokens"),
       retries: n(metrics, "retries"),
+      tokenSources: tokenSourcesOf(metrics),
       adherence:
         a && typeof a.rate === "number"
           ? { rate: a.rate, clean: a.clean ?? 0, outputs: (a.plannerOutputs ?? 0) + (a.executorOutputs ?? 0), byCode: a.byCode ?? {} }
@@ -103,11 +107,72 @@ export function sprintSummary(metrics: Record<string, unknown> | null, model: Ti
     criticalPathMs: cp > 0 ? cp : null,
     overheadMs: null,
     generatedTokens: null,
-    retries: null,
+    retries: model.retries.length,
+    tokenSources: null,
     adherence: null,
     live: true,
   };
 }
+
+function tokenSourcesOf(metrics: Record<string, unknown>): MetricsSummary["tokenSources"] {
+  const t = metrics.tokenSources as Record<string, unknown> | undefined;
+  if (!t || typeof t.total !== "string") return null;
+  const str = (v: unknown) => (typeof v === "string" ? v : "?");
+  return { sequential: str(t.sequential), total: str(t.total), generated: str(t.generated), tokenizer: str(t.tokenizer) };
+}
+
+/** "usage" → "server usage", "tokenizer" → "tokenizer (qwen3)". */
+function sourceLabel(source: string, tokenizer: string): string {
+  if (source === "usage") return "server usage";
+  if (source === "tokenizer") return `tokenizer (${tokenizer})`;
+  return `server usage + tokenizer (${tokenizer})`;
+}
+
+/**
+ * Faults of a run, from its events: every retry (engine-level HTTP retries and orchestrator-level
+ * re-runs, with reasons) and every call that never finished. Shown on the run page and in shares.
+ */
+export const FaultsPanel = memo(function FaultsPanel({ model }: { model: TimelineModel }) {
+  if (model.retries.length === 0 && model.incomplete.length === 0 && model.status !== "degraded") return null;
+  const byReason = new Map<string, number>();
+  for (const r of model.retries) {
+    const key = `${r.level === "engine" ? "engine" : "re-run"}: ${r.status !== null ? `HTTP ${r.status}` : r.reason}`;
+    byReason.set(key, (byReason.get(key) ?? 0) + 1);
+  }
+  const where = (r: { role: string; round: number; lane: number }) => (r.role === "executor" ? `execution ${r.round}.${r.lane}` : r.role === "planner" ? `plan ${r.round}` : "baseline");
+  return (
+    <section className={`card p-4 text-sm ${model.incomplete.length > 0 ? "border-orange-300" : ""}`} data-testid="run-faults">
+      <h2 className="mb-2 text-sm font-semibold">
+        Faults{model.status === "degraded" ? <span className="ml-2 text-orange-700">— degraded: a lane never finished</span> : null}
+      </h2>
+      {model.incomplete.length > 0 && (
+        <ul className="mb-2 list-disc space-y-1 pl-5 text-orange-800" data-testid="incomplete-lanes">
+          {model.incomplete.map((i, k) => (
+            <li key={k}>{i.message}</li>
+          ))}
+        </ul>
+      )}
+      {model.retries.length > 0 && (
+        <>
+          <p className="text-zinc-700" data-testid="retry-summary">
+            {model.retries.length} {model.retries.length === 1 ? "retry" : "retries"}: {[...byReason].map(([k, v]) => `${k} ×${v}`).join(", ")}
+          </p>
+          <details className="mt-1 text-xs text-zinc-600">
+            <summary className="cursor-pointer">Every retry</summary>
+            <ol className="mt-1 list-decimal space-y-0.5 pl-5" data-testid="retry-list">
+              {model.retries.map((r, k) => (
+                <li key={k}>
+                  {where(r)} · {r.level} · {r.reason}
+                  {r.status !== null ? ` (HTTP ${r.status})` : ""}: {r.message}
+                </li>
+              ))}
+            </ol>
+          </details>
+        </>
+      )}
+    </section>
+  );
+});
 
 /** The baseline's tokens and wall time (final metrics, else the live lane). */
 export function baselineSummary(metrics: Record<string, unknown> | null, model: TimelineModel): { tokens: number | null; wallMs: number | null; ttftMs: number | null; live: boolean } {
@@ -159,7 +224,7 @@ export const MetricsPanel = memo(function MetricsPanel({ metrics, model, baselin
       </div>
       <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-4">
         <Stat label="Sequential tokens" value={`${approx}${fmtTokens(s.sequentialTokens)}`} hint="Tokens on the longest path: plans + the longest execution of each round (the paper's latency proxy)" testId="metric-sequential-tokens" />
-        <Stat label="Total tokens" value={`${approx}${fmtTokens(s.totalTokens)}`} hint="All tokens of the trajectory (plans + every execution)" testId="metric-total-tokens" />
+        <Stat label="Total tokens" value={`${approx}${fmtTokens(s.totalTokens)}`} hint="Tokens of every accepted call (plans + every execution)" testId="metric-total-tokens" />
         <Stat label="Rounds" value={s.rounds ?? "—"} testId="metric-rounds" />
         <Stat label="Lanes / round" value={s.maxLanes !== null ? `${s.maxLanes} max · ${(s.meanLanes ?? 0).toFixed(1)} mean` : "—"} testId="metric-lanes" />
         <Stat label="Wall time" value={fmtMs(s.wallMs)} testId="metric-wall" />
@@ -173,8 +238,15 @@ export const MetricsPanel = memo(function MetricsPanel({ metrics, model, baselin
             <Stat label="Baseline TTFT" value={fmtMs(b.ttftMs)} />
           </>
         )}
-        {s.generatedTokens !== null && <Stat label="Generated" value={`${fmtTokens(s.generatedTokens)}${s.retries ? ` · ${s.retries} retries` : ""}`} hint="Every completion token, discarded attempts included" />}
+        {s.generatedTokens !== null && <Stat label="Generated" value={fmtTokens(s.generatedTokens)} hint="Every completion token, discarded attempts included" testId="metric-generated" />}
+        {s.retries !== null && <Stat label="Retries" value={s.retries} hint="Engine-level HTTP retries and orchestrator re-runs (see Faults)" testId="metric-retries" />}
       </dl>
+      {s.tokenSources && (
+        <p className="mt-3 text-xs text-zinc-500" data-testid="token-sources">
+          Token counts: sequential and total from {sourceLabel(s.tokenSources.total, s.tokenSources.tokenizer)}, generated from{" "}
+          {sourceLabel(s.tokenSources.generated, s.tokenSources.tokenizer)}; plans split into chunks with the {s.tokenSources.tokenizer} tokenizer.
+        </p>
+      )}
       {s.adherence && (
         <p className="mt-3 text-xs text-zinc-600" data-testid="adherence">
           Format adherence: {Math.round(s.adherence.rate * 100)}% of {s.adherence.outputs} outputs needed no repair
@@ -246,6 +318,7 @@ export function RunReport({ run, model, baseline, timelineActions }: { run: RunI
     return (
       <div className="space-y-4">
         <BaselineLane model={model} axis={axis} domain={d} nowT={nowT} />
+        <FaultsPanel model={model} />
         <FinalAnswerBox model={model} />
         {model.sequential?.text && (
           <details className="card p-4 text-sm">
@@ -280,6 +353,8 @@ export function RunReport({ run, model, baseline, timelineActions }: { run: RunI
       <div className="grid gap-5 lg:grid-cols-2">
         <MetricsPanel metrics={run.metrics} model={model} baseline={baseline ? { metrics: baseline.run.metrics, model: baseline.model } : null} />
         <div className="space-y-3">
+          <FaultsPanel model={model} />
+          {baseline && <FaultsPanel model={baseline.model} />}
           <FinalAnswerBox model={model} />
           {!model.finalAnswer && !model.boxed && !isRunning(model) && model.eventCount > 0 && <p className="text-sm text-zinc-500">No final answer.</p>}
           {!model.finalAnswer && !model.boxed && run.finalAnswer && (

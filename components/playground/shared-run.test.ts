@@ -6,9 +6,9 @@ import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ScriptedEngine } from "@/server/inference/engines/scripted";
-import type { InferenceEvent } from "@/server/inference/sprint/events";
-import { runSequential, runSprint } from "@/server/inference/sprint/orchestrator";
-import { syntheticModel, syntheticSpec } from "@/server/inference/sprint/synthetic";
+import type { InferenceEvent } from "@/server/inference/orchestrator/events";
+import { runSequential, runSprint } from "@/server/inference/orchestrator/orchestrator";
+import { syntheticModel, syntheticSpec } from "@/server/inference/orchestrator/synthetic";
 import type { RunInfo } from "./run-report";
 import { SharedRun } from "./shared-run";
 

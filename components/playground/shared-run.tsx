@@ -6,8 +6,8 @@
  */
 import Link from "next/link";
 import { useMemo } from "react";
-import type { InferenceEvent } from "@/server/inference/sprint/events";
-import { timelineFromEvents } from "@/server/inference/sprint/timeline";
+import type { InferenceEvent } from "@/server/inference/orchestrator/events";
+import { timelineFromEvents } from "@/server/inference/orchestrator/timeline";
 import { RunHeader, RunReport, type RunInfo } from "./run-report";
 
 export interface SharedRunProps {

@@ -13,7 +13,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { Markdown } from "@/components/markdown";
 import { stageColor } from "@/components/trace/colors";
-import { criticalPath, isRunning, tokenLayout, type TimelineLane, type TimelineModel, type TimelineRound } from "@/server/inference/sprint/timeline";
+import { criticalPath, isRunning, tokenLayout, type TimelineLane, type TimelineModel, type TimelineRound } from "@/server/inference/orchestrator/timeline";
 
 export type Axis = "wall" | "tokens";
 
@@ -74,6 +74,8 @@ const STATUS_CLASS: Record<TimelineLane["status"], string> = {
   retrying: "opacity-60 [background-image:repeating-linear-gradient(45deg,transparent_0_4px,rgba(255,255,255,.6)_4px_8px)]",
   cancelled: "opacity-40 [background-image:repeating-linear-gradient(45deg,transparent_0_3px,rgba(0,0,0,.25)_3px_5px)]",
   failed: "!bg-red-500",
+  // Never finished: a dashed red outline over the fragment.
+  incomplete: "outline-2 outline-dashed outline-red-500 outline-offset-[-2px]",
 };
 
 function laneColor(l: TimelineLane): string {

@@ -1,7 +1,7 @@
 "use client";
 /**
  * Follows a playground run: `inference.get` for the run row (refetched while it runs), and its events
- * folded into a timeline model (server/inference/sprint/timeline.ts).
+ * folded into a timeline model (server/inference/orchestrator/timeline.ts).
  *
  * - A finished run is replayed: all events loaded once through `inference.events` (paged).
  * - A live run streams over Server-Sent Events (`/api/inference/runs/<id>/stream?after=<seq>`); on a
@@ -15,8 +15,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { errorMessage, useTRPC, useTRPCClient } from "@/lib/trpc";
 import { useWorkspace } from "@/components/workspace-context";
-import type { InferenceEvent } from "@/server/inference/sprint/events";
-import { applyEvents, emptyTimeline, type TimelineModel } from "@/server/inference/sprint/timeline";
+import type { InferenceEvent } from "@/server/inference/orchestrator/events";
+import { applyEvents, emptyTimeline, type TimelineModel } from "@/server/inference/orchestrator/timeline";
 
 export type Transport = "idle" | "replay" | "sse" | "poll" | "done";
 

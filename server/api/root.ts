@@ -13,6 +13,7 @@ import { templatesRouter } from "./routers/templates";
 import { reviewRouter, commentsRouter } from "./routers/review";
 import { trajectoriesRouter } from "./routers/trajectories";
 import { inferenceRouter } from "./routers/inference";
+import { evalRouter } from "./routers/eval";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   comments: commentsRouter,
   trajectories: trajectoriesRouter,
   inference: inferenceRouter,
+  eval: evalRouter,
 });
 
 export type AppRouter = typeof appRouter;

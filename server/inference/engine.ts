@@ -6,7 +6,7 @@ import { openAIChatEngine, openAICompletionsEngine } from "./engines/openai";
 import { localGgufEngine } from "./engines/local-gguf";
 import { globallyLimited } from "./engines/limit";
 import type { CompletionEngine } from "./engines/types";
-import { DEFAULT_FEW_SHOT } from "./sprint/context";
+import { DEFAULT_FEW_SHOT } from "./orchestrator/context";
 import { parseTrajectory, serializeDocument } from "../sprint/format";
 
 

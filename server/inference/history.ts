@@ -4,8 +4,8 @@ import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { hasRole } from "../auth/roles";
 import type { Actor } from "../service-error";
-import { sequentialParamsSchema, sprintParamsSchema } from "./sprint/params";
-import type { InferenceEvent } from "./sprint/events";
+import { sequentialParamsSchema, sprintParamsSchema } from "./orchestrator/params";
+import type { InferenceEvent } from "./orchestrator/events";
 
 
 import { InferenceError, LOCAL_ENDPOINT_ID, idSchema } from "./errors";

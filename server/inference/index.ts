@@ -3,4 +3,4 @@
  * scripted) and the SPRINT orchestrator (round-sync / eager schedules, sequential baseline).
  */
 export * from "./engines";
-export * from "./sprint";
+export * from "./orchestrator";

@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import type { InferenceEvent } from "./sprint/events";
+import type { InferenceEvent } from "./orchestrator/events";
 
 
 // ───────────────────────────── live channels (this process) ─────────────────────────────

@@ -14,9 +14,10 @@ import { Prisma } from "../db/generated/client";
 import { hasRole } from "../auth/roles";
 import type { Actor } from "../service-error";
 import { recordAudit } from "../audit";
-import { runSequential, runSprint, type SequentialRunResult, type SprintRunResult } from "./sprint/orchestrator";
-import { sequentialParamsSchema, sprintParamsSchema, type SprintParamsInput } from "./sprint/params";
-import type { InferenceEvent } from "./sprint/events";
+import { loadQwenTokenizer } from "../sprint/tokenizer";
+import { runSequential, runSprint, type SequentialRunResult, type SprintRunResult } from "./orchestrator/orchestrator";
+import { sequentialParamsSchema, sprintParamsSchema, type SprintParamsInput } from "./orchestrator/params";
+import type { InferenceEvent } from "./orchestrator/events";
 
 import { InferenceError, LOCAL_ENDPOINT_ID, idSchema } from "./errors";
 import { channels, EventSink, type Channel } from "./live";
@@ -47,6 +48,8 @@ export const startRunInput = z.object({
       executorContext: z.enum(["rearranged", "prefix"]).optional(),
       maxConcurrentLanes: z.number().int().min(1).max(1024).optional(),
       warmPrefix: z.boolean().optional(),
+      /** A call cut on every attempt: end the run `degraded` (default) or fail it. */
+      onIncomplete: z.enum(["degraded", "fail"]).optional(),
     })
     .optional(),
   compareSequential: z.boolean().default(false),
@@ -70,6 +73,7 @@ export interface StartInput {
     executorContext?: "rearranged" | "prefix" | undefined;
     maxConcurrentLanes?: number | undefined;
     warmPrefix?: boolean | undefined;
+    onIncomplete?: "degraded" | "fail" | undefined;
   } | undefined;
   compareSequential: boolean;
   prompted?: { datasetId?: string | undefined } | null | undefined;
@@ -99,6 +103,7 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     ...(p.warmPrefix || input.endpointId === LOCAL_ENDPOINT_ID ? { warmPrefix: true } : {}),
     ...(p.plannerMaxTokens ? { planner: { maxTokens: p.plannerMaxTokens } } : {}),
     ...(p.executorMaxTokens ? { executor: { maxTokens: p.executorMaxTokens } } : {}),
+    ...(p.onIncomplete ? { onIncomplete: p.onIncomplete } : {}),
     timeoutMs: 30 * 60_000,
   };
   if (input.prompted) sprintInput.prompted = { fewShot: await fewShotFrom(db, actor, input.prompted.datasetId) };
@@ -108,6 +113,7 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     temperature: sprintParams.temperature,
     ...(sprintParams.topP !== undefined ? { topP: sprintParams.topP } : {}),
     ...(sprintParams.seed !== undefined ? { seed: sprintParams.seed } : {}),
+    onIncomplete: sprintParams.onIncomplete,
     timeoutMs: 30 * 60_000,
   });
   const compareGroup = input.compareSequential ? crypto.randomUUID() : null;
@@ -118,14 +124,16 @@ export async function startRun(db: PrismaClient, actor: Actor, input: StartInput
     ? await db.inferenceRun.create({ data: { ...common, mode: "sequential", schedule: null, params: { ...seqParams, engine: label } as Prisma.InputJsonValue } })
     : null;
   await recordAudit(db, actor, "inference.start", { type: "inference-run", id: run.id }, { schedule: input.schedule, baseline: baseline?.id ?? null, endpoint: label.name });
-  void execute(db, run.id, (onEvent, signal) => runSprint({ engine, question, params: sprintParams, onEvent, signal }));
-  if (baseline) void execute(db, baseline.id, (onEvent, signal) => runSequential({ engine, question, params: seqParams, onEvent, signal }));
+  // The model's tokenizer (Qwen) splits plans into chunks and counts calls the server reports no usage for.
+  const tokenizer = await loadQwenTokenizer();
+  void execute(db, run.id, (onEvent, signal) => runSprint({ engine, question, params: sprintParams, onEvent, signal, tokenizer }));
+  if (baseline) void execute(db, baseline.id, (onEvent, signal) => runSequential({ engine, question, params: seqParams, onEvent, signal, tokenizer }));
   return { runId: run.id, baselineRunId: baseline?.id ?? null };
 }
 
 type Runner = (onEvent: (e: InferenceEvent) => void, signal: AbortSignal) => Promise<SprintRunResult | SequentialRunResult>;
 
-const RUN_STATUS = { completed: "succeeded", cancelled: "cancelled", timeout: "failed", failed: "failed" } as const;
+const RUN_STATUS = { completed: "succeeded", degraded: "degraded", cancelled: "cancelled", timeout: "failed", failed: "failed" } as const;
 
 async function execute(db: PrismaClient, runId: string, runner: Runner): Promise<void> {
   const channel: Channel = { abort: new AbortController(), listeners: new Set(), lastSeq: -1 };

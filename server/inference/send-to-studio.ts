@@ -5,7 +5,7 @@ import { Prisma } from "../db/generated/client";
 import { hasRole } from "../auth/roles";
 import type { Actor } from "../service-error";
 import { recordAudit } from "../audit";
-import { replayEvents } from "./sprint/events";
+import { replayEvents } from "./orchestrator/events";
 import { serializeTrajectory, stripTags } from "../sprint/format";
 import { curatedColumns } from "../curation/import/curated";
 import { contentHash } from "../curation/import/run";
@@ -45,7 +45,8 @@ export async function sendToStudio(db: PrismaClient, actor: Actor, input: { runI
         referenceSolution: replay.trajectory.finalAnswer?.text ?? null,
         sourceModel: engine,
         contentHash: hash,
-        metadata: { inferenceRunId: run.id, source: "playground" },
+        // The run's status travels with the trace: a degraded run holds a fragment where a lane never finished.
+        metadata: { inferenceRunId: run.id, source: "playground", runStatus: run.status },
         trajectories: {
           create: {
             datasetId: ds.id,

@@ -26,11 +26,11 @@ describe("parseCliArgs", () => {
   it("parses stats with options", () => {
     expect(parseCliArgs(["stats", "a.txt", "dir", "--tokenizer", "approx", "--json"])).toEqual({
       kind: "run",
-      args: { command: "stats", paths: ["a.txt", "dir"], tokenizer: "approx", json: true, verbose: false },
+      args: { command: "stats", paths: ["a.txt", "dir"], tokenizer: "approx", format: "auto", json: true, verbose: false },
     });
     expect(parseCliArgs(["stats", "--tokenizer=qwen", "-v", "x"])).toEqual({
       kind: "run",
-      args: { command: "stats", paths: ["x"], tokenizer: "qwen", json: false, verbose: true },
+      args: { command: "stats", paths: ["x"], tokenizer: "qwen", format: "auto", json: false, verbose: true },
     });
   });
   it("shows help and reports usage errors", () => {
@@ -125,9 +125,9 @@ describe("analyzeDocument on the fixtures", () => {
     ]);
   });
 
-  it("failures: not a trajectory, no field, bad JSON → exit code 1", () => {
+  it("failures: not a trajectory (--format sprint), no field, bad JSON → exit code 1", () => {
     const { docs, errors } = extractDocuments("broken.jsonl", read("broken.jsonl"));
-    const stats: DocStats[] = [...errors.map(sourceErrorStats), ...docs.map((d) => analyzeDocument(d, wordTokenizer))];
+    const stats: DocStats[] = [...errors.map(sourceErrorStats), ...docs.map((d) => analyzeDocument(d, wordTokenizer, "sprint"))];
     expect(stats.every((s) => !s.ok)).toBe(true);
     const lines = stats.flatMap((s) => s.errors.map((e) => `${e.location} ${e.code}`)).sort();
     expect(lines).toEqual(["broken.jsonl:1:1 [text 1:1] empty-trajectory", "broken.jsonl:2:1 bad-input", "broken.jsonl:3:1 bad-input"]);
@@ -153,12 +153,14 @@ describe("report", () => {
   it("prints a table, the failures with locations, and the means", () => {
     const text = formatStatsText([good, messy, bad], summarizeStats([good, messy, bad], "words"));
     const lines = text.split("\n");
-    expect(lines[0]).toMatch(/^trajectory\s+seq\s+total\s+stages\s+prompts\/stage\s+status$/);
-    expect(lines[1]).toMatch(new RegExp(`^canonical\\.txt\\s+${good.sequentialTokens}\\s+${good.totalTokens}\\s+3\\s+2,2,1 \\(1\\.67\\)\\s+ok$`));
-    expect(lines[2]).toMatch(/^messy\.md .* ok, 6 warnings$/);
-    expect(lines[3]).toMatch(/^x\.jsonl:2\s+-\s+-\s+-\s+-\s+FAILED$/);
+    expect(lines[0]).toMatch(/^trajectory\s+seq\s+total\s+stages\s+prompts\/stage\s+format\s+status$/);
+    expect(lines[1]).toMatch(new RegExp(`^canonical\\.txt\\s+${good.sequentialTokens}\\s+${good.totalTokens}\\s+3\\s+2,2,1 \\(1\\.67\\)\\s+sprint\\s+ok$`));
+    // The stray line between blocks is dropped: the row says so instead of "ok".
+    expect(lines[2]).toMatch(/^messy\.md .* sprint\s+LOST 8 tokens$/);
+    expect(text).toContain("Lost content (1; not counted above):\n  messy.md: 8 tokens dropped\n    messy.md:14:1: warning stray-text: Text outside any block; ignored");
+    expect(lines[3]).toMatch(/^x\.jsonl:2\s+-\s+-\s+-\s+-\s+sprint\s+FAILED$/);
     expect(text).toContain("Parse failures (1):\n  x.jsonl:2:1: error bad-input: invalid JSON");
-    expect(text).toContain("3 trajectories, 2 parsed, 1 failed (tokenizer: words)");
+    expect(text).toContain("3 trajectories, 2 parsed, 1 failed, 1 lost content (8 tokens) (tokenizer: words)");
     expect(text).not.toContain("Warnings:");
     expect(formatStatsText([messy], summarizeStats([messy], "words"), { verbose: true })).toContain("messy.md:11:1: warning unclosed-tag:");
   });

@@ -12,16 +12,31 @@
  *   Rows without any of these fields are reported as failures.
  * Diagnostics print as `file:line:col: severity code: message`; for rows of a JSONL file the
  * location is `file:row:1` followed by `[field line:col]` inside the trajectory text.
+ *
+ * Formats: a text with a SPRINT block tag (`<Plan_p>`, `<Execution_p>`, `<prompt_p.k>`,
+ * `<execution_p.k>`, `<Final_answer>`) is a SPRINT trajectory; any other text is a plain
+ * sequential trace (R1-style `<think>…</think>` then the answer, or plain text), whose sequential
+ * and total tokens are both its output tokens (the paper's baseline) — so SPRINT outputs and
+ * baseline outputs compare with one tool. `--format sprint|sequential` forces one reading.
+ *
+ * Lost content: a SPRINT trajectory whose parse drops input text (diagnostics with
+ * `dropsContent`: text outside any block, content after an early final answer) is counted, reported
+ * with the dropped tokens, and makes the exit code 1 — its numbers undercount the output.
  */
 import { parseTrajectory } from "./format";
-import { trajectoryMetrics } from "./metrics";
+import { sequentialBaselineMetrics, trajectoryMetrics } from "./metrics";
 import type { Diagnostic, Tokenizer } from "./types";
+
+/** How a text is read: a SPRINT trajectory or a plain sequential trace. */
+export type TraceFormat = "sprint" | "sequential";
 
 /** Parsed command line of the `stats` command. */
 export interface StatsArgs {
   command: "stats";
   paths: string[];
   tokenizer: "qwen" | "approx";
+  /** `auto` (default): SPRINT when the text has a SPRINT block tag, else sequential. */
+  format: "auto" | TraceFormat;
   json: boolean;
   /** Also print warnings (repairs) of files that parsed. */
   verbose: boolean;
@@ -31,11 +46,16 @@ export interface StatsArgs {
 export type ParsedArgs = { kind: "run"; args: StatsArgs } | { kind: "help" } | { kind: "error"; message: string };
 
 /** `--help` text. */
-export const HELP_TEXT = `Usage: npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--json] [--verbose]
+export const HELP_TEXT = `Usage: npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--format auto|sprint|sequential] [--json] [--verbose]
+       npm run sprint -- grade --benchmark FILE --outputs FILE_OR_DIR [--json]   (grade --help)
 
-Parses SPRINT trajectory files and prints, per trajectory and on average, sequential tokens
-(the paper's metric), total tokens, stages and prompts per stage, plus every parse failure with
-its diagnostics (file:line:col). Exits with code 1 if any trajectory failed to parse.
+Parses SPRINT trajectories and plain sequential traces and prints, per trajectory and on
+average, sequential tokens (the paper's metric), total tokens, stages and prompts per stage, plus
+every parse failure with its diagnostics (file:line:col). A sequential trace (R1-style
+<think>...</think> and answer, or plain text) counts all its output tokens as both sequential and
+total, so SPRINT and baseline outputs compare side by side. Exits with code 1 if any trajectory
+failed to parse or lost content (text the parser could not place in the trajectory, e.g. rounds
+after an early <Final_answer>: its tokens are not counted and are reported as lost).
 
 Inputs (directories are searched recursively):
   .txt .md     one trajectory per file
@@ -48,7 +68,11 @@ Inputs (directories are searched recursively):
 Options:
   --tokenizer qwen|approx   token counter (default qwen: the real Qwen tokenizer, offline;
                             approx: a fast estimate)
-  --json                    print a JSON report instead of a table
+  --format auto|sprint|sequential
+                            how to read each text (default auto: SPRINT when it has a SPRINT
+                            block tag such as <Plan_1> or <Final_answer>, else sequential)
+  --json                    print a JSON report instead of a table: summary (totals, means per
+                            format, lost content), files (one row per file), trajectories
   --verbose                 also print warnings (tolerated repairs) for trajectories that parsed
   -h, --help                show this help
 `;
@@ -58,7 +82,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h") || argv[0] === "help") return { kind: "help" };
   const [command, ...rest] = argv;
   if (command !== "stats") return { kind: "error", message: `unknown command "${command ?? ""}" (try --help)` };
-  const args: StatsArgs = { command: "stats", paths: [], tokenizer: "qwen", json: false, verbose: false };
+  const args: StatsArgs = { command: "stats", paths: [], tokenizer: "qwen", format: "auto", json: false, verbose: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i] as string;
     if (a === "--json") args.json = true;
@@ -67,6 +91,10 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       const value = a.includes("=") ? a.slice(a.indexOf("=") + 1) : rest[++i];
       if (value !== "qwen" && value !== "approx") return { kind: "error", message: `--tokenizer must be qwen or approx, got "${value ?? ""}"` };
       args.tokenizer = value;
+    } else if (a === "--format" || a.startsWith("--format=")) {
+      const value = a.includes("=") ? a.slice(a.indexOf("=") + 1) : rest[++i];
+      if (value !== "auto" && value !== "sprint" && value !== "sequential") return { kind: "error", message: `--format must be auto, sprint or sequential, got "${value ?? ""}"` };
+      args.format = value;
     } else if (a.startsWith("-")) return { kind: "error", message: `unknown option "${a}" (try --help)` };
     else args.paths.push(a);
   }
@@ -180,13 +208,25 @@ export interface LocatedDiagnostic {
   severity: Diagnostic["severity"];
   code: string;
   message: string;
+  /** The diagnostic drops input text (see {@link DocStats.lost}). */
+  dropsContent?: boolean;
 }
 
 /** Metrics of one trajectory, or why it failed. */
 export interface DocStats {
   /** "file" or "file:row". */
   source: string;
+  /** The file it came from. */
+  file: string;
+  /** How it was read (a failed source: "sprint"). */
+  format: TraceFormat;
   ok: boolean;
+  /** The parse dropped input text (see `lostTokens`); the numbers undercount the output. */
+  lost: boolean;
+  /** Tokens of the dropped text (0 when nothing was lost). */
+  lostTokens: number;
+  /** Sequential traces: tokens inside `<think>…</think>` (null when there is no think block; SPRINT: null). */
+  thinkTokens: number | null;
   sequentialTokens: number;
   totalTokens: number;
   stages: number;
@@ -209,15 +249,29 @@ export function locate(doc: SourceDoc, d: { line: number; column: number }): str
  * an error (in tolerant mode: `empty-trajectory`, no round and no final answer — not a SPRINT
  * trajectory); repairs are warnings.
  */
-export function analyzeDocument(doc: SourceDoc, tokenizer: Tokenizer): DocStats {
+export function analyzeDocument(doc: SourceDoc, tokenizer: Tokenizer, format: StatsArgs["format"] = "auto"): DocStats {
+  const source = doc.row === undefined ? doc.file : `${doc.file}:${doc.row}`;
+  if (format === "sequential" || (format === "auto" && detectFormat(doc.text) === "sequential")) return analyzeSequential(doc, tokenizer, source);
   const parsed = parseTrajectory(doc.text);
   const t = parsed.trajectory;
-  const located = parsed.diagnostics.map((d) => ({ location: locate(doc, d), severity: d.severity, code: d.code, message: d.message }));
+  const located: LocatedDiagnostic[] = parsed.diagnostics.map((d) => ({
+    location: locate(doc, d),
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    ...(d.dropsContent ? { dropsContent: true } : {}),
+  }));
   const errors = located.filter((d) => d.severity === "error");
   const m = trajectoryMetrics(t, tokenizer);
+  const lost = parsed.dropped.chars > 0;
   return {
-    source: doc.row === undefined ? doc.file : `${doc.file}:${doc.row}`,
+    source,
+    file: doc.file,
+    format: "sprint",
     ok: errors.length === 0,
+    lost,
+    lostTokens: lost ? tokenizer.count(parsed.dropped.text) : 0,
+    thinkTokens: null,
     sequentialTokens: m.sequentialTokens,
     totalTokens: m.totalTokens,
     stages: m.stageCount,
@@ -230,11 +284,77 @@ export function analyzeDocument(doc: SourceDoc, tokenizer: Tokenizer): DocStats 
   };
 }
 
+const SPRINT_BLOCK_TAG = /<\s*\/?\s*(plan|execution|prompt)\s*_?\s*\d|<\s*\/?\s*final[_ -]?answer\s*>/i;
+
+/** `sprint` when the text has a SPRINT block tag, else `sequential`. */
+export function detectFormat(text: string): TraceFormat {
+  return SPRINT_BLOCK_TAG.test(text) ? "sprint" : "sequential";
+}
+
+const THINK_OPEN = /<think>/i;
+const THINK_CLOSE = /<\/think>/i;
+
+/**
+ * A plain sequential trace: sequential = total = tokens of the whole output (tags stripped), as the
+ * paper's baseline and the playground's sequential run count it; `thinkTokens` = the part inside
+ * `<think>…</think>` (or before `</think>` when the output was saved without the prefilled `<think>`).
+ * A `<think>` that is never closed is reported (the output was probably cut).
+ */
+function analyzeSequential(doc: SourceDoc, tokenizer: Tokenizer, source: string): DocStats {
+  const b = sequentialBaselineMetrics(doc.text, tokenizer);
+  const open = THINK_OPEN.exec(doc.text);
+  let thinkTokens: number | null = null;
+  const warnings: LocatedDiagnostic[] = [];
+  if (open === null) {
+    // Outputs saved without the prefilled `<think>` (it was in the prompt) still end their thinking with `</think>`.
+    const close = THINK_CLOSE.exec(doc.text);
+    if (close !== null) {
+      const inner = doc.text.slice(0, close.index);
+      thinkTokens = inner.trim() === "" ? 0 : tokenizer.count(inner);
+    }
+  } else {
+    const start = open.index + open[0].length;
+    const close = THINK_CLOSE.exec(doc.text.slice(start));
+    const inner = close === null ? doc.text.slice(start) : doc.text.slice(start, start + close.index);
+    thinkTokens = inner.trim() === "" ? 0 : tokenizer.count(inner);
+    if (close === null) {
+      const before = doc.text.slice(0, open.index).split("\n");
+      const pos = { line: before.length, column: (before[before.length - 1] ?? "").length + 1 };
+      warnings.push({ location: locate(doc, pos), severity: "warning", code: "unclosed-think", message: "<think> is not closed: the output may have been cut" });
+    }
+  }
+  const errors: LocatedDiagnostic[] =
+    doc.text.trim() === "" ? [{ location: locate(doc, { line: 1, column: 1 }), severity: "error", code: "empty-trace", message: "The trace is empty" }] : [];
+  return {
+    source,
+    file: doc.file,
+    format: "sequential",
+    ok: errors.length === 0,
+    lost: false,
+    lostTokens: 0,
+    thinkTokens,
+    sequentialTokens: b.sequentialTokens,
+    totalTokens: b.totalTokens,
+    stages: 0,
+    promptsPerStage: [],
+    meanPromptsPerStage: 0,
+    parallelRatio: 1,
+    hasFinalAnswer: /\\boxed\s*\{/.test(doc.text),
+    errors,
+    warnings,
+  };
+}
+
 /** Turns a {@link SourceError} into a failed {@link DocStats}. */
 export function sourceErrorStats(e: SourceError): DocStats {
   return {
     source: `${e.file}:${e.line}`,
+    file: e.file,
+    format: "sprint",
     ok: false,
+    lost: false,
+    lostTokens: 0,
+    thinkTokens: null,
     sequentialTokens: 0,
     totalTokens: 0,
     stages: 0,
@@ -247,37 +367,117 @@ export function sourceErrorStats(e: SourceError): DocStats {
   };
 }
 
-/** Means over the trajectories that parsed. */
+/** Means of one format over its parsed trajectories. */
+export interface FormatSummary {
+  trajectories: number;
+  meanSequentialTokens: number;
+  meanTotalTokens: number;
+  totalSequentialTokens: number;
+  totalTotalTokens: number;
+}
+
+/** Totals and means of a run. */
 export interface StatsSummary {
   trajectories: number;
   parsed: number;
   failed: number;
+  /** Parsed trajectories whose parse dropped content (their numbers undercount). */
+  lost: number;
+  /** Σ tokens of dropped content. */
+  lostTokens: number;
   tokenizer: string;
+  /** Σ over parsed trajectories. */
+  totalSequentialTokens: number;
+  totalTotalTokens: number;
+  /** Means over parsed trajectories (both formats together; see `byFormat`). */
   meanSequentialTokens: number;
   meanTotalTokens: number;
   meanStages: number;
   meanPromptsPerStage: number;
   /** Σ total ÷ Σ sequential over parsed trajectories (1 when nothing parsed). */
   tokenParallelism: number;
+  byFormat: Record<TraceFormat, FormatSummary>;
+  /**
+   * 1 − mean SPRINT sequential tokens ÷ mean sequential-trace tokens, when both formats are present
+   * (e.g. 0.39 = 39% fewer sequential tokens); null otherwise. Meaningful when the files hold the
+   * same problems.
+   */
+  sequentialReduction: number | null;
 }
 
-/** Summary of a run (means over parsed trajectories only). */
+/** One row per input file. */
+export interface FileStats {
+  file: string;
+  trajectories: number;
+  parsed: number;
+  failed: number;
+  lost: number;
+  lostTokens: number;
+  sprint: number;
+  sequential: number;
+  totalSequentialTokens: number;
+  totalTotalTokens: number;
+}
+
+function formatSummary(stats: readonly DocStats[]): FormatSummary {
+  const seq = stats.reduce((a, s) => a + s.sequentialTokens, 0);
+  const tot = stats.reduce((a, s) => a + s.totalTokens, 0);
+  const n = stats.length;
+  return { trajectories: n, meanSequentialTokens: n === 0 ? 0 : seq / n, meanTotalTokens: n === 0 ? 0 : tot / n, totalSequentialTokens: seq, totalTotalTokens: tot };
+}
+
+/** Summary of a run (sums and means over parsed trajectories only). */
 export function summarizeStats(stats: readonly DocStats[], tokenizer: string): StatsSummary {
   const ok = stats.filter((s) => s.ok);
   const mean = (f: (s: DocStats) => number): number => (ok.length === 0 ? 0 : ok.reduce((a, s) => a + f(s), 0) / ok.length);
   const seq = ok.reduce((a, s) => a + s.sequentialTokens, 0);
   const tot = ok.reduce((a, s) => a + s.totalTokens, 0);
+  const sprint = formatSummary(ok.filter((s) => s.format === "sprint"));
+  const sequential = formatSummary(ok.filter((s) => s.format === "sequential"));
   return {
     trajectories: stats.length,
     parsed: ok.length,
     failed: stats.length - ok.length,
+    lost: stats.filter((s) => s.lost).length,
+    lostTokens: stats.reduce((a, s) => a + s.lostTokens, 0),
     tokenizer,
+    totalSequentialTokens: seq,
+    totalTotalTokens: tot,
     meanSequentialTokens: mean((s) => s.sequentialTokens),
     meanTotalTokens: mean((s) => s.totalTokens),
     meanStages: mean((s) => s.stages),
     meanPromptsPerStage: mean((s) => s.meanPromptsPerStage),
     tokenParallelism: seq === 0 ? 1 : tot / seq,
+    byFormat: { sprint, sequential },
+    sequentialReduction:
+      sprint.trajectories > 0 && sequential.trajectories > 0 && sequential.meanSequentialTokens > 0
+        ? 1 - sprint.meanSequentialTokens / sequential.meanSequentialTokens
+        : null,
   };
+}
+
+/** Per-file rows, in the order files first appear. */
+export function summarizeFiles(stats: readonly DocStats[]): FileStats[] {
+  const rows = new Map<string, FileStats>();
+  for (const s of stats) {
+    let r = rows.get(s.file);
+    if (r === undefined) {
+      r = { file: s.file, trajectories: 0, parsed: 0, failed: 0, lost: 0, lostTokens: 0, sprint: 0, sequential: 0, totalSequentialTokens: 0, totalTotalTokens: 0 };
+      rows.set(s.file, r);
+    }
+    r.trajectories++;
+    if (s.lost) r.lost++;
+    r.lostTokens += s.lostTokens;
+    if (!s.ok) {
+      r.failed++;
+      continue;
+    }
+    r.parsed++;
+    r[s.format]++;
+    r.totalSequentialTokens += s.sequentialTokens;
+    r.totalTotalTokens += s.totalTokens;
+  }
+  return [...rows.values()];
 }
 
 function fmt(n: number, digits = 0): string {
@@ -288,17 +488,24 @@ function pad(s: string, w: number, right = false): string {
   return right ? s.padStart(w) : s.padEnd(w);
 }
 
-/** The human-readable report: a table, then failures with diagnostics, then the means. */
+function statusText(s: DocStats): string {
+  if (!s.ok) return "FAILED";
+  if (s.lost) return `LOST ${s.lostTokens} tokens`;
+  return s.warnings.length ? `ok, ${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}` : "ok";
+}
+
+/** The human-readable report: a table, then failures and lost content with diagnostics, then the totals. */
 export function formatStatsText(stats: readonly DocStats[], summary: StatsSummary, opts: { verbose?: boolean } = {}): string {
   const out: string[] = [];
-  const header = ["trajectory", "seq", "total", "stages", "prompts/stage", "status"];
+  const header = ["trajectory", "seq", "total", "stages", "prompts/stage", "format", "status"];
   const rows = stats.map((s) => [
     s.source,
     s.ok ? fmt(s.sequentialTokens) : "-",
     s.ok ? fmt(s.totalTokens) : "-",
-    s.ok ? fmt(s.stages) : "-",
-    s.ok ? (s.promptsPerStage.length ? `${s.promptsPerStage.join(",")} (${fmt(s.meanPromptsPerStage, 2)})` : "0") : "-",
-    s.ok ? (s.warnings.length ? `ok, ${s.warnings.length} warning${s.warnings.length === 1 ? "" : "s"}` : "ok") : "FAILED",
+    s.ok && s.format === "sprint" ? fmt(s.stages) : "-",
+    s.ok && s.format === "sprint" ? (s.promptsPerStage.length ? `${s.promptsPerStage.join(",")} (${fmt(s.meanPromptsPerStage, 2)})` : "0") : "-",
+    s.format,
+    statusText(s),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]): string => r.map((c, i) => pad(c, widths[i] ?? 0, i >= 1 && i <= 3)).join("  ").trimEnd();
@@ -309,6 +516,14 @@ export function formatStatsText(stats: readonly DocStats[], summary: StatsSummar
     out.push("", `Parse failures (${failed.length}):`);
     for (const s of failed) for (const d of s.errors) out.push(`  ${d.location}: ${d.severity} ${d.code}: ${d.message}`);
   }
+  const lost = stats.filter((s) => s.ok && s.lost);
+  if (lost.length > 0) {
+    out.push("", `Lost content (${lost.length}; not counted above):`);
+    for (const s of lost) {
+      out.push(`  ${s.source}: ${s.lostTokens} tokens dropped`);
+      for (const d of s.warnings) if (d.dropsContent) out.push(`    ${d.location}: ${d.severity} ${d.code}: ${d.message}`);
+    }
+  }
   if (opts.verbose) {
     const warned = stats.filter((s) => s.warnings.length > 0);
     if (warned.length > 0) {
@@ -316,21 +531,29 @@ export function formatStatsText(stats: readonly DocStats[], summary: StatsSummar
       for (const s of warned) for (const d of s.warnings) out.push(`  ${d.location}: ${d.severity} ${d.code}: ${d.message}`);
     }
   }
+  const { sprint, sequential } = summary.byFormat;
   out.push(
     "",
-    `${summary.trajectories} trajectories, ${summary.parsed} parsed, ${summary.failed} failed (tokenizer: ${summary.tokenizer})`,
+    `${summary.trajectories} trajectories, ${summary.parsed} parsed, ${summary.failed} failed, ${summary.lost} lost content (${summary.lostTokens} tokens) (tokenizer: ${summary.tokenizer})`,
     `mean sequential tokens ${fmt(summary.meanSequentialTokens, 1)}, mean total tokens ${fmt(summary.meanTotalTokens, 1)}, ` +
       `mean stages ${fmt(summary.meanStages, 2)}, mean prompts/stage ${fmt(summary.meanPromptsPerStage, 2)}, total/sequential ${fmt(summary.tokenParallelism, 2)}`,
   );
+  if (sprint.trajectories > 0 && sequential.trajectories > 0) {
+    out.push(
+      `SPRINT: ${sprint.trajectories} trajectories, mean sequential ${fmt(sprint.meanSequentialTokens, 1)}, mean total ${fmt(sprint.meanTotalTokens, 1)}; ` +
+        `sequential traces: ${sequential.trajectories}, mean ${fmt(sequential.meanSequentialTokens, 1)} tokens; ` +
+        `sequential-token reduction ${summary.sequentialReduction === null ? "-" : `${fmt(summary.sequentialReduction * 100, 1)}%`}`,
+    );
+  }
   return `${out.join("\n")}\n`;
 }
 
-/** The `--json` report. */
+/** The `--json` report: totals, one row per file, one row per trajectory. */
 export function formatStatsJson(stats: readonly DocStats[], summary: StatsSummary): string {
-  return `${JSON.stringify({ summary, trajectories: stats }, null, 2)}\n`;
+  return `${JSON.stringify({ summary, files: summarizeFiles(stats), trajectories: stats }, null, 2)}\n`;
 }
 
-/** Exit code of a run: 1 when any trajectory failed, else 0. */
+/** Exit code of a run: 1 when any trajectory failed or lost content, else 0. */
 export function exitCode(stats: readonly DocStats[]): number {
-  return stats.some((s) => !s.ok) ? 1 : 0;
+  return stats.some((s) => !s.ok || s.lost) ? 1 : 0;
 }

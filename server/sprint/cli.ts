@@ -1,9 +1,9 @@
 /**
- * `npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--json] [--verbose]`
+ * `npm run sprint -- stats FILE_OR_DIR... [--tokenizer qwen|approx] [--format auto|sprint|sequential] [--json] [--verbose]`
  *
  * The I/O shell around cli-stats.ts (which holds every testable piece): walks the given files and
  * directories, reads trajectories, prints per-trajectory and mean metrics and parse failures, and
- * exits with 1 if any trajectory failed to parse (2 on a usage error). See `--help`.
+ * exits with 1 if any trajectory failed to parse or lost content (2 on a usage error). See `--help`.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +21,8 @@ import {
   type DocStats,
 } from "./cli-stats";
 import { approxTokenizer, loadQwenTokenizer } from "./tokenizer";
+import { idFromFileName, parseBenchmarkFile, parseOutputsJsonl } from "./benchmark";
+import { formatGradeJson, formatGradeText, GRADE_HELP, gradeAll, gradeExitCode, parseGradeArgs } from "./cli-grade";
 import type { Tokenizer } from "./types";
 
 /** Files under the given paths (directories recursively, hidden entries skipped), sorted. */
@@ -49,8 +51,63 @@ function collectFiles(paths: readonly string[]): { files: string[]; missing: str
   return { files, missing };
 }
 
+/** `sprint grade`: reads the benchmark and the outputs (JSONL, or a folder of .txt files named by id). */
+async function gradeCommand(argv: readonly string[]): Promise<number> {
+  const parsed = parseGradeArgs(argv);
+  if (parsed.kind === "help") {
+    process.stdout.write(GRADE_HELP);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    process.stderr.write(`sprint grade: ${parsed.message}\n`);
+    return 2;
+  }
+  const { args } = parsed;
+  let benchText: string;
+  try {
+    benchText = readFileSync(args.benchmark, "utf8");
+  } catch (e) {
+    process.stderr.write(`sprint grade: cannot read ${args.benchmark}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const bench = parseBenchmarkFile(path.basename(args.benchmark), benchText, { seed: args.seed });
+  if (bench.items.length === 0) {
+    process.stderr.write(`sprint grade: no problems in ${args.benchmark}${bench.issues.map((i) => `\n  line ${i.line}: ${i.message}`).join("")}\n`);
+    return 2;
+  }
+  let outputs = new Map<string, string>();
+  const issues = bench.issues.map((i) => ({ ...i, message: `benchmark: ${i.message}` }));
+  let st;
+  try {
+    st = statSync(args.outputs);
+  } catch {
+    process.stderr.write(`sprint grade: no such file or directory: ${args.outputs}\n`);
+    return 2;
+  }
+  if (st.isDirectory()) {
+    const walk = (dir: string, prefix: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.name.startsWith(".")) continue;
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full, `${prefix}${e.name}/`);
+        else if (/\.(txt|md)$/i.test(e.name)) outputs.set(`${prefix}${idFromFileName(e.name)}`, readFileSync(full, "utf8"));
+      }
+    };
+    walk(args.outputs, "");
+  } else {
+    const r = parseOutputsJsonl(readFileSync(args.outputs, "utf8"));
+    outputs = r.outputs;
+    issues.push(...r.issues.map((i) => ({ ...i, message: `outputs: ${i.message}` })));
+  }
+  const tokenizer: Tokenizer = args.tokenizer === "qwen" ? await loadQwenTokenizer() : approxTokenizer;
+  const report = gradeAll(bench.items, outputs, tokenizer, issues);
+  process.stdout.write(args.json ? formatGradeJson(report) : formatGradeText(report));
+  return gradeExitCode(report);
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "grade") return gradeCommand(argv.slice(1));
   const parsed = parseCliArgs(argv);
   if (parsed.kind === "help") {
     process.stdout.write(HELP_TEXT);
@@ -69,7 +126,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Rows in file order, failures included.
     const rows = [
       ...errors.map((e) => ({ at: e.line, s: sourceErrorStats(e) })),
-      ...docs.map((d) => ({ at: d.row ?? 0, s: analyzeDocument(d, tokenizer) })),
+      ...docs.map((d) => ({ at: d.row ?? 0, s: analyzeDocument(d, tokenizer, args.format) })),
     ].sort((a, b) => a.at - b.at);
     stats.push(...rows.map((r) => r.s));
   }

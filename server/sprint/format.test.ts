@@ -710,6 +710,7 @@ describe("parseTrajectory: tolerant repairs, with exact positions", () => {
       trajectory: { rounds: [] },
       diagnostics: [{ line: 1, column: 1, severity: "error", code: "empty-trajectory", message: "No plan, execution or final answer found" }],
       ok: false,
+      dropped: { ranges: [], chars: 0, text: "" },
     });
     expect(parseTrajectory("just some prose").ok).toBe(false);
     const noFinal = "<Plan_1>\nx\n</Plan_1>\n\n<Execution_1>\nNo prompt to execute.\n</Execution_1>";

@@ -50,7 +50,7 @@ describe("normalizeMathAnswer", () => {
     ["-.25", "-0.25"],
     ["3.", "3"],
     ["\\text{Monday}", "Monday"],
-    ["\\textbf{(B)}", "(B)"],
+    ["\\textbf{(B)}", "B"],
     ["$\\displaystyle 2$", "2"],
     ["a \\le b", "a\\leqb"],
     ["2 \\times 3", "2*3"],
@@ -167,16 +167,16 @@ describe("mathEquivalent", () => {
 describe("gradeMath", () => {
   it("grades the last box against a bare reference", () => {
     const r = gradeMath("We get \\boxed{3} first, but then \\boxed{\\dfrac{1}{2}}.", "0.5");
-    expect(r).toEqual({ correct: true, extracted: "\\dfrac{1}{2}", reason: "equivalent" });
+    expect(r).toEqual({ correct: true, verdict: "correct", extracted: "\\dfrac{1}{2}", reason: "equivalent" });
   });
   it("uses the reference's own box when it has one", () => {
     expect(gradeMath("\\boxed{12}", "So the area is $\\boxed{12}$.").correct).toBe(true);
     expect(gradeMath("\\boxed{12}", "So the area is $\\boxed{12}$.").reason).toBe("equal");
   });
   it("reports a missing or wrong box", () => {
-    expect(gradeMath("the answer is 5", "5")).toEqual({ correct: false, extracted: null, reason: "no-boxed" });
-    expect(gradeMath("\\boxed{6}", "5")).toEqual({ correct: false, extracted: "6", reason: "mismatch" });
-    expect(gradeMath("\\boxed{}", "5").reason).toBe("empty-boxed");
+    expect(gradeMath("I could not finish.", "5")).toEqual({ correct: false, verdict: "wrong", extracted: null, reason: "no-answer" });
+    expect(gradeMath("\\boxed{6}", "5")).toEqual({ correct: false, verdict: "wrong", extracted: "6", reason: "mismatch" });
+    expect(gradeMath("\\boxed{}", "5").reason).toBe("empty-answer");
   });
   it("works on a SPRINT trajectory", () => {
     const traj = "<Plan_1>\nCompute \\boxed{7}?\n</Plan_1>\n<Final_answer>\nThe answer is \\boxed{\\frac{14}{2}}.\n</Final_answer>";
@@ -210,7 +210,7 @@ describe("multiple choice", () => {
   it("grades by letter", () => {
     expect(gradeMultipleChoice("\\boxed{B}", "B").correct).toBe(true);
     expect(gradeMultipleChoice("\\boxed{B}", "(b)").correct).toBe(true);
-    expect(gradeMultipleChoice("\\boxed{A}", "B")).toEqual({ correct: false, extracted: "A", reason: "mismatch" });
+    expect(gradeMultipleChoice("\\boxed{A}", "B")).toEqual({ correct: false, verdict: "wrong", extracted: "A", reason: "mismatch" });
     expect(gradeMultipleChoice("nothing", "B").reason).toBe("no-choice");
   });
 });
@@ -253,7 +253,7 @@ describe("countdown", () => {
   it("grades a response by its last box, or <answer> tags", () => {
     expect(gradeCountdown("Let me try... \\boxed{25 + 13} no wait \\boxed{(25 + 13) × 2 + 4}", nums, 80).correct).toBe(true);
     expect(gradeCountdown("<answer>(25 + 13) * 2 + 4</answer>", nums, 80).correct).toBe(true);
-    expect(gradeCountdown("I give up", nums, 80)).toEqual({ correct: false, extracted: null, reason: "no-boxed" });
+    expect(gradeCountdown("I give up", nums, 80)).toEqual({ correct: false, verdict: "wrong", extracted: null, reason: "no-boxed" });
   });
 });
 

@@ -14,10 +14,14 @@
  */
 import { parseArithmetic, evaluateExact, literals, hasUnaryMinus, type Expr } from "./countdown/expression";
 import { equals, isInteger, rational, formatRational, type Rational } from "./countdown/rational";
+import { exactCompare } from "./math-exact";
 
 /** Outcome of grading one response. */
 export interface GradeResult {
+  /** verdict === "correct". */
   correct: boolean;
+  /** correct / wrong / undecided (math answers a machine cannot decide are left to a human). */
+  verdict: Verdict;
   /** The answer taken from the response (boxed content, option letter, expression), or null. */
   extracted: string | null;
   /** Why: e.g. "equal", "numeric-equal", "no-boxed", "mismatch", "wrong-numbers". */
@@ -143,7 +147,7 @@ function braceShorthand(s: string): string {
  * writes `.5` as `0.5`.
  */
 export function normalizeMathAnswer(answer: string): string {
-  let s = answer.trim();
+  let s = answer.trim().replace(/\\\\/g, "\uE000"); // protect "\\" (matrix row breaks) from spacing rules
   s = s.replace(/^\$+|\$+$/g, "").replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
   s = s
     .replace(/\\(?:display|text|script)style/g, "")
@@ -178,7 +182,12 @@ export function normalizeMathAnswer(answer: string): string {
   // Leading "x =" (single variable, optional subscript) when the rest has no other "=".
   const lhs = /^\s*[a-zA-Z](?:_\{?\w+\}?)?\s*=\s*(.+)$/.exec(s);
   if (lhs && !(lhs[1] ?? "").includes("=")) s = lhs[1] ?? s;
-  s = s.replace(/\s+/g, "");
+  // Leading "x \in" (membership in an interval or set).
+  const member = /^\s*[a-zA-Z](?:_\{?\w+\}?)?\s*\\in(?![a-zA-Z])\s*(.+)$/.exec(s);
+  if (member) s = member[1] ?? s;
+  s = s.replace(/\s+/g, "").replace(/\uE000/g, "\\\\");
+  // "(B)" → "B": a parenthesized single letter (an option label; a one-element tuple does not exist).
+  s = s.replace(/^\(([A-Za-z])\)$/, "$1");
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
   s = s.replace(/(^|[^\d}])\.(\d)/g, (_m, pre: string, d: string) => `${pre}0.${d}`);
   s = s.replace(/[.]+$/, "");
@@ -335,7 +344,8 @@ class LatexEval {
     if (c === "{") return this.group("{", "}");
     if (c === "[") return this.group("[", "]");
     if (c === "\\") {
-      const cmd = /^\\([a-zA-Z]+)/.exec(rest);
+      // Known names first, so "\\sinx" (spaces are gone after normalization) reads as \\sin x.
+      const cmd = /^\\(sqrt|frac|binom|infty|pi|ln|log|exp|sin|cos|tan)/.exec(rest) ?? /^\\([a-zA-Z]+)/.exec(rest);
       if (!cmd) throw new Error("bad command");
       const name = cmd[1] ?? "";
       this.pos += cmd[0].length;
@@ -495,31 +505,69 @@ export interface MathEquivalenceOptions {
   relTol?: number;
   /** Bare comma lists and `\{…\}` sets compare as multisets (default true); false: in order. */
   unorderedLists?: boolean;
+  /**
+   * How `x\%` reads: "strip" (= x: the problem asks for a percentage), "fraction" (= x/100: the problem
+   * asks for a number), or "auto" (default): from `question` when given ("percent" / "%" in it → strip,
+   * otherwise fraction), else strip. When both answers carry `\%` it is stripped from both.
+   */
+  percent?: "strip" | "fraction" | "auto";
+  /** The problem text, for wording-dependent rules (percent). */
+  question?: string;
 }
+
+/** Three-way outcome of grading: undecided answers go to a human. */
+export type Verdict = "correct" | "wrong" | "undecided";
+type Cmp = "equal" | "different" | "unknown";
 
 const SAMPLE_POINTS = [0.5377, 1.8339, -2.2588, 0.8622, 0.3188, -1.3077, 3.5784];
 
-function scalarEquivalent(a: string, b: string, relTol: number): boolean {
-  if (a === b) return true;
-  if (a.toLowerCase() === b.toLowerCase() && !/\d/.test(a)) return true;
+/** Looks like words rather than math: letters only, at least four (so "ab" stays a product). */
+function isWordy(s: string): boolean {
+  return /^[a-zA-Z'-]{4,}$/.test(s);
+}
+
+function scalarCompare(a: string, b: string, relTol: number): Cmp {
+  if (a === b) return "equal";
+  if (a.toLowerCase() === b.toLowerCase() && !/\d/.test(a)) return "equal";
   // Equations: compare side by side, either orientation.
   const ea = splitTopLevel(a, "=");
   const eb = splitTopLevel(b, "=");
   if (ea.length === 2 && eb.length === 2) {
     const [la = "", ra = ""] = ea;
     const [lb = "", rb = ""] = eb;
-    return (scalarEquivalent(la, lb, relTol) && scalarEquivalent(ra, rb, relTol)) || (scalarEquivalent(la, rb, relTol) && scalarEquivalent(ra, lb, relTol));
+    const straight = both(scalarCompare(la, lb, relTol), scalarCompare(ra, rb, relTol));
+    if (straight === "equal") return "equal";
+    const crossed = both(scalarCompare(la, rb, relTol), scalarCompare(ra, lb, relTol));
+    if (crossed === "equal") return "equal";
+    return straight === "unknown" || crossed === "unknown" ? "unknown" : "different";
   }
-  if (ea.length !== 1 || eb.length !== 1) return false;
+  if (ea.length !== eb.length) return ea.length > 2 || eb.length > 2 ? "unknown" : "different";
+  if (ea.length !== 1) return "unknown";
+  if (isWordy(a) && isWordy(b)) {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    return x.includes(y) || y.includes(x) ? "unknown" : "different";
+  }
+  // 1. exact rational arithmetic / polynomial identity
+  const exact = exactCompare(a, b);
+  if (exact === "equal") return "equal";
+  // A looser tolerance than the default is a deliberate fallback: let numeric evaluation decide.
+  if (exact === "different" && relTol <= 1e-9) return "different";
+  // 2. numeric evaluation
   const va = latexVars(a);
   const vb = latexVars(b);
-  if (!va || !vb) return false;
+  if (!va || !vb) {
+    // One side is a plain number and the other words: different; anything else is for a human.
+    if ((va && va.size === 0 && isWordy(b)) || (vb && vb.size === 0 && isWordy(a))) return "different";
+    return "unknown";
+  }
   if (va.size === 0 && vb.size === 0) {
     const x = evaluateLatex(a);
     const y = evaluateLatex(b);
-    return x !== null && y !== null && close(x, y, relTol);
+    if (x === null || y === null) return "unknown";
+    return close(x, y, relTol) ? "equal" : "different";
   }
-  if (va.size !== vb.size || [...va].some((v) => !vb.has(v))) return false;
+  if (va.size !== vb.size || [...va].some((v) => !vb.has(v))) return "different";
   const names = [...va].sort();
   let compared = 0;
   for (let p = 0; p < SAMPLE_POINTS.length; p++) {
@@ -529,23 +577,43 @@ function scalarEquivalent(a: string, b: string, relTol: number): boolean {
     });
     const x = evaluateLatex(a, env);
     const y = evaluateLatex(b, env);
-    if (x === null || y === null) return false;
+    if (x === null || y === null) return "unknown";
     if (!Number.isFinite(x) && !Number.isFinite(y)) continue;
-    if (!close(x, y, Math.max(relTol, 1e-9))) return false;
+    if (!close(x, y, Math.max(relTol, 1e-9))) return "different";
     compared++;
   }
-  return compared >= 3;
+  return compared >= 3 ? "equal" : "unknown";
 }
 
-function multisetEquivalent(a: string[], b: string[], eq: (x: string, y: string) => boolean): boolean {
-  if (a.length !== b.length) return false;
-  const used = new Array<boolean>(b.length).fill(false);
-  for (const x of a) {
-    const k = b.findIndex((y, i) => !used[i] && eq(x, y));
-    if (k < 0) return false;
-    used[k] = true;
-  }
-  return true;
+function both(x: Cmp, y: Cmp): Cmp {
+  if (x === "different" || y === "different") return "different";
+  if (x === "unknown" || y === "unknown") return "unknown";
+  return "equal";
+}
+
+/** Multiset matching: a perfect matching of "equal" pairs → equal; an item with no possible partner → different. */
+function multisetCompare(a: string[], b: string[], cmp: (x: string, y: string) => Cmp): Cmp {
+  if (a.length !== b.length) return "different";
+  const table = a.map((x) => b.map((y) => cmp(x, y)));
+  const match = (allowUnknown: boolean): boolean => {
+    // Bipartite matching by augmenting paths (lists are short).
+    const owner = new Array<number>(b.length).fill(-1);
+    const ok = (i: number, seen: boolean[]): boolean => {
+      for (let j = 0; j < b.length; j++) {
+        const c = table[i]![j];
+        if (seen[j] || !(c === "equal" || (allowUnknown && c === "unknown"))) continue;
+        seen[j] = true;
+        if (owner[j] === -1 || ok(owner[j]!, seen)) {
+          owner[j] = i;
+          return true;
+        }
+      }
+      return false;
+    };
+    return a.every((_, i) => ok(i, new Array<boolean>(b.length).fill(false)));
+  };
+  if (match(false)) return "equal";
+  return match(true) ? "unknown" : "different";
 }
 
 /** Strips a leading "x=" from each list element (for answers like "x=1, y=2" vs "1, 2"). */
@@ -556,47 +624,153 @@ function stripElementLhs(items: string[]): string[] {
   });
 }
 
-function normalizedEquivalent(a: string, b: string, opts: Required<MathEquivalenceOptions>): boolean {
-  if (a === b) return true;
+/** `\begin{pmatrix}1&2\\3&4\end{pmatrix}` (any matrix environment) → rows of cells, else null. */
+function matrixRows(s: string): string[][] | null {
+  const m = /^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
+  if (!m) return null;
+  const body = (m[2] ?? "").replace(/\\\\$/, "");
+  return body.split("\\\\").map((row) => row.split("&").map((c) => c.trim()));
+}
+
+/** Expands one top-level `\pm` / `\mp` into the two answers it stands for, else null. */
+function expandPm(s: string): string[] | null {
+  const m = /\\(pm|mp)(?![a-zA-Z])/.exec(s);
+  if (!m) return null;
+  const pre = s.slice(0, m.index);
+  const post = s.slice(m.index + m[0].length);
+  if (/\\(?:pm|mp)(?![a-zA-Z])/.test(post)) return null;
+  const [first, second] = m[1] === "pm" ? ["+", "-"] : ["-", "+"];
+  return [`${pre}${first}${post}`, `${pre}${second}${post}`].map((x) => x.replace(/^\+/, "").replace(/([(,=])\+/g, "$1"));
+}
+
+function normalizedCompare(a: string, b: string, opts: ResolvedOptions): Cmp {
+  if (a === b) return "equal";
+  const cmp = (x: string, y: string): Cmp => normalizedCompare(x, y, opts);
+  // Matrices compare cell by cell.
+  const ma = matrixRows(a);
+  const mb = matrixRows(b);
+  if (ma || mb) {
+    if (!ma || !mb) return "different";
+    if (ma.length !== mb.length || ma.some((r, i) => r.length !== mb[i]!.length)) return "different";
+    return ma.flat().reduce<Cmp>((acc, x, k) => both(acc, cmp(x, mb.flat()[k] ?? "")), "equal");
+  }
+  // ±: a set of two answers.
+  const pa = expandPm(a);
+  const pb = expandPm(b);
+  if (pa || pb) {
+    const xa = pa ?? (shapeOf(a).kind === "unordered" ? splitTopLevel(a, ",") : [a]);
+    const xb = pb ?? (shapeOf(b).kind === "unordered" ? splitTopLevel(b, ",") : [b]);
+    return multisetCompare(stripElementLhs(xa), stripElementLhs(xb), cmp);
+  }
   const sa = shapeOf(a);
   const sb = shapeOf(b);
-  const eq = (x: string, y: string): boolean => normalizedEquivalent(x, y, opts);
-  if (sa.kind === "scalar" && sb.kind === "scalar") return scalarEquivalent(a, b, opts.relTol);
+  if (sa.kind === "scalar" && sb.kind === "scalar") return scalarCompare(a, b, opts.relTol);
+  // A scalar the evaluator cannot read (\mathbb{R}, \emptyset, …) against a list or interval: for a human.
+  if (sa.kind === "scalar" && latexVars(a) === null && !isWordy(a)) return "unknown";
+  if (sb.kind === "scalar" && latexVars(b) === null && !isWordy(b)) return "unknown";
   if (sa.kind === "ordered" && sb.kind === "ordered") {
-    return sa.open === sb.open && sa.close === sb.close && sa.items.length === sb.items.length && sa.items.every((x, i) => eq(x, sb.items[i] ?? ""));
+    if (sa.open !== sb.open || sa.close !== sb.close || sa.items.length !== sb.items.length) return "different";
+    return sa.items.reduce<Cmp>((acc, x, i) => both(acc, cmp(x, sb.items[i] ?? "")), "equal");
   }
   if (sa.kind === "unordered" && sb.kind === "unordered") {
     const xa = stripElementLhs(sa.items);
     const xb = stripElementLhs(sb.items);
-    return opts.unorderedLists ? multisetEquivalent(xa, xb, eq) : xa.length === xb.length && xa.every((x, i) => eq(x, xb[i] ?? ""));
+    if (opts.unorderedLists) return multisetCompare(xa, xb, cmp);
+    if (xa.length !== xb.length) return "different";
+    return xa.reduce<Cmp>((acc, x, i) => both(acc, cmp(x, xb[i] ?? "")), "equal");
   }
-  return false;
+  return "different";
 }
 
-/** True when two answers are mathematically equivalent (see the module doc for the rules). */
-export function mathEquivalent(predicted: string, reference: string, opts: MathEquivalenceOptions = {}): boolean {
-  const o: Required<MathEquivalenceOptions> = { relTol: opts.relTol ?? 1e-9, unorderedLists: opts.unorderedLists ?? true };
-  const a = normalizeMathAnswer(predicted);
-  const b = normalizeMathAnswer(reference);
-  if (a === "" || b === "") return false;
-  return normalizedEquivalent(a, b, o);
+interface ResolvedOptions {
+  relTol: number;
+  unorderedLists: boolean;
+}
+
+const PERCENT_RE = /\\%|%/;
+
+/** Whether `x\%` means x (a percentage was asked for) or x/100. */
+function percentMode(opts: MathEquivalenceOptions): "strip" | "fraction" {
+  const mode = opts.percent ?? "auto";
+  if (mode !== "auto") return mode;
+  if (opts.question === undefined) return "strip";
+  return /percent|\\%|%/i.test(opts.question) ? "strip" : "fraction";
+}
+
+/** Normalizes one answer, reading a trailing `x\%` as `\frac{x}{100}` in fraction mode. */
+function normalizeWithPercent(answer: string, fraction: boolean): string {
+  const n = normalizeMathAnswer(answer);
+  if (!fraction || !PERCENT_RE.test(answer)) return n;
+  return n === "" ? n : `\\frac{${n}}{100}`;
 }
 
 /**
- * Grades a math response against a reference answer. The response's last `\boxed{}` is the
- * prediction; a reference that itself contains `\boxed{}` (e.g. a full reference solution)
- * contributes its last box.
+ * Compares a predicted answer with a reference: `correct` (equivalent), `wrong` (decided different), or
+ * `undecided` (neither could be decided — e.g. one side is prose or outside what the evaluator reads).
+ * Rules in order: equal normalized strings; matrices cell by cell; `\pm` as a two-element set; tuples
+ * and intervals in order with the same brackets; sets and bare lists as multisets; equations side by
+ * side; exact rational / polynomial identity; numeric evaluation within `relTol`; variables by
+ * evaluation at fixed points.
+ */
+export function compareMathAnswers(predicted: string, reference: string, opts: MathEquivalenceOptions = {}): { verdict: Verdict; reason: string } {
+  const o: ResolvedOptions = { relTol: opts.relTol ?? 1e-9, unorderedLists: opts.unorderedLists ?? true };
+  const bothPercent = PERCENT_RE.test(predicted) && PERCENT_RE.test(reference);
+  const fraction = !bothPercent && percentMode(opts) === "fraction";
+  const a = normalizeWithPercent(predicted, fraction);
+  const b = normalizeWithPercent(reference, fraction);
+  if (a === "") return { verdict: "wrong", reason: "empty-answer" };
+  if (b === "") return { verdict: "undecided", reason: "empty-reference" };
+  if (a === b) return { verdict: "correct", reason: "equal" };
+  const c = normalizedCompare(a, b, o);
+  if (c === "equal") return { verdict: "correct", reason: "equivalent" };
+  if (c === "different") return { verdict: "wrong", reason: "mismatch" };
+  return { verdict: "undecided", reason: "undecidable" };
+}
+
+/** True when two answers are mathematically equivalent (see {@link compareMathAnswers}). */
+export function mathEquivalent(predicted: string, reference: string, opts: MathEquivalenceOptions = {}): boolean {
+  return compareMathAnswers(predicted, reference, opts).verdict === "correct";
+}
+
+/** Where a math answer was found in a response. */
+export type AnswerSource = "boxed" | "answer-line";
+
+/**
+ * The answer a response gives: its last `\boxed{}` (nested braces); else the last line saying
+ * "answer: …" / "the answer is …" / "**Final Answer** …" (math delimiters and a trailing period removed).
+ */
+export function extractMathAnswer(response: string): { answer: string; source: AnswerSource } | null {
+  const boxed = lastBoxed(response);
+  if (boxed !== null) return { answer: boxed, source: "boxed" };
+  const re = /(?:final\s+answer|answer)\s*(?:\*\*)?\s*(?:is|:|=)\s*(?:\*\*)?[ \t]*([^\n]+)/gi;
+  let last: string | null = null;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(response)) !== null) last = m[1] ?? null;
+  if (last === null) {
+    // "**Final Answer**" heading followed by the answer on the next line.
+    const h = /\*\*\s*final\s+answer\s*\*\*\s*:?\s*\n+\s*([^\n]+)/gi;
+    while ((m = h.exec(response)) !== null) last = m[1] ?? null;
+  }
+  if (last === null) return null;
+  let a = last.trim().replace(/\*\*/g, "").trim();
+  const math = /^\$\$?([\s\S]+?)\$\$?/.exec(a) ?? /^\\\(([\s\S]+?)\\\)/.exec(a) ?? /^\\\[([\s\S]+?)\\\]/.exec(a);
+  if (math) a = math[1] ?? a;
+  a = a.replace(/[.。]\s*$/, "").trim();
+  return a === "" ? null : { answer: a, source: "answer-line" };
+}
+
+/**
+ * Grades a math response against a reference answer. The response's last `\boxed{}` (else a final
+ * "answer:" line) is the prediction; a reference that itself contains `\boxed{}` (e.g. a full reference
+ * solution) contributes its last box.
  */
 export function gradeMath(response: string, reference: string, opts: MathEquivalenceOptions = {}): GradeResult {
-  const predicted = lastBoxed(response);
-  if (predicted === null) return { correct: false, extracted: null, reason: "no-boxed" };
+  const found = extractMathAnswer(response);
+  if (found === null) return { correct: false, verdict: "wrong", extracted: null, reason: "no-answer" };
   const ref = lastBoxed(reference) ?? reference;
-  const a = normalizeMathAnswer(predicted);
-  const b = normalizeMathAnswer(ref);
-  if (a === "") return { correct: false, extracted: predicted, reason: "empty-boxed" };
-  if (a === b) return { correct: true, extracted: predicted, reason: "equal" };
-  const ok = mathEquivalent(predicted, ref, opts);
-  return { correct: ok, extracted: predicted, reason: ok ? "equivalent" : "mismatch" };
+  if (normalizeMathAnswer(found.answer) === "") return { correct: false, verdict: "wrong", extracted: found.answer, reason: "empty-answer" };
+  const c = compareMathAnswers(found.answer, ref, opts);
+  return { correct: c.verdict === "correct", verdict: c.verdict, extracted: found.answer, reason: c.reason };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,9 +823,9 @@ export function extractChoice(response: string, opts: ChoiceOptions = {}): strin
 /** Grades a multiple-choice response against the correct option letter. */
 export function gradeMultipleChoice(response: string, correctLetter: string, opts: ChoiceOptions = {}): GradeResult {
   const picked = extractChoice(response, opts);
-  if (picked === null) return { correct: false, extracted: null, reason: "no-choice" };
+  if (picked === null) return { correct: false, verdict: "wrong", extracted: null, reason: "no-choice" };
   const ok = picked === correctLetter.trim().replace(/[()]/g, "").toUpperCase();
-  return { correct: ok, extracted: picked, reason: ok ? "equal" : "mismatch" };
+  return { correct: ok, verdict: ok ? "correct" : "wrong", extracted: picked, reason: ok ? "equal" : "mismatch" };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,9 +925,9 @@ export function gradeCountdown(response: string, numbers: readonly number[], tar
     const all = [...response.matchAll(/<answer>([\s\S]*?)<\/answer>/g)];
     extracted = all.length ? (all[all.length - 1]?.[1] ?? "").trim() : null;
   }
-  if (extracted === null) return { correct: false, extracted: null, reason: "no-boxed" };
+  if (extracted === null) return { correct: false, verdict: "wrong", extracted: null, reason: "no-boxed" };
   const check = checkCountdownExpression(extracted, numbers, target, opts);
-  return { correct: check.ok, extracted, reason: check.reason };
+  return { correct: check.ok, verdict: check.ok ? "correct" : "wrong", extracted, reason: check.reason };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -68,14 +68,20 @@ describe("PlanStreamReader", () => {
     ]);
   });
 
-  it("detects final answers (tag and markdown heading) and drift", () => {
+  it("detects the final answer (<Final_answer> only), markdown headings (not an end) and drift", () => {
     expect(feed("Done.\n<Final_answer>\nx = \\boxed{2}", []).events.filter((e) => e.type === "final-answer")).toEqual([
       { type: "final-answer", style: "tag", start: 6, end: 20 },
     ]);
-    const md = feed("So\n  **Final Answer**\n\\boxed{3}", [5, 9]).events.filter((e) => e.type === "final-answer");
-    expect(md).toEqual([{ type: "final-answer", style: "markdown", start: 5, end: 19 }]);
-    // A heading inside a prompt is not a final answer.
-    expect(feed("<prompt_1.1>\n**Final answer** later</prompt_1.1>", []).reader.finalAnswerStarted).toBe(false);
+    // A heading with \boxed is reported, but the plan goes on: its later prompts still stream out.
+    const md = feed("So\n  **Final Answer**\n\\boxed{3}\nWait, recheck.\n<prompt_4.1> recount </prompt_4.1>", [5, 9, 30]);
+    expect(md.events.filter((e) => e.type === "markdown-heading")).toEqual([{ type: "markdown-heading", start: 5, end: 19 }]);
+    expect(md.events.filter((e) => e.type === "final-answer")).toEqual([]);
+    expect(md.reader.finalAnswerStarted).toBe(false);
+    expect(md.reader.prompts.map((p) => p.text)).toEqual(["recount"]);
+    // A heading inside a prompt is not reported.
+    const inPrompt = feed("<prompt_1.1>\n**Final answer** later</prompt_1.1>", []);
+    expect(inPrompt.reader.finalAnswerStarted).toBe(false);
+    expect(inPrompt.events.filter((e) => e.type === "markdown-heading")).toEqual([]);
     const drift = feed("<Plan_1>\n<prompt_1.1> x </prompt_1.1>\n<Execution_1>\n<execution_1.1>\nI did it", []).events;
     expect(drift.filter((e) => e.type === "drift").map((e) => (e as { code: string }).code)).toEqual(["planner-wrote-execution", "planner-wrote-execution"]);
     expect(feed("<prompt_1.1> never closed", []).events.at(-1)).toMatchObject({ type: "drift", code: "prompt-not-closed" });

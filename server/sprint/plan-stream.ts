@@ -1,8 +1,9 @@
 /**
  * Incremental reader of a planner's output stream (docs/sprint-method.md §3): feed it the
  * text deltas as they arrive and it reports, as soon as they are complete, the prompts the planner
- * closes (`</prompt_p.k>`), the start of a final answer (`<Final_answer>` or a `**Final Answer**`
- * heading), and format drift (an `<Execution_p>` / `<execution_p.k>` the planner writes itself, a
+ * closes (`</prompt_p.k>`), the start of a final answer (`<Final_answer>` only: as in the method's
+ * code, a `**Final Answer**` heading does not end a run — real SPRINT models write one inside a
+ * middle plan and go on — and is reported as `markdown-heading`), and format drift (an `<Execution_p>` / `<execution_p.k>` the planner writes itself, a
  * second `<Plan_p>`). The eager schedule starts executor k the moment prompt k is reported.
  *
  * Pure and linear: every character is examined a bounded number of times however the text is split
@@ -36,7 +37,9 @@ export type PlanStreamEvent =
       /** Offset just after the closing `</prompt…>` tag: the plan prefix of this executor ends here. */
       end: number;
     }
-  | { type: "final-answer"; style: "tag" | "markdown"; start: number; end: number }
+  | { type: "final-answer"; style: "tag"; start: number; end: number }
+  /** A `**Final Answer**` heading at the start of a line, outside a prompt: plan text, not the end. */
+  | { type: "markdown-heading"; start: number; end: number }
   | { type: "execution-open"; start: number; end: number }
   | { type: "plan-close"; start: number; end: number }
   | { type: "drift"; code: PlanStreamDriftCode; message: string; at: number };
@@ -102,7 +105,7 @@ export class PlanStreamReader {
     return this.events.filter((e): e is Extract<PlanStreamEvent, { type: "prompt" }> => e.type === "prompt");
   }
 
-  /** Whether a final answer has started. */
+  /** Whether a `<Final_answer>` has started. */
   get finalAnswerStarted(): boolean {
     return this.finalSeen;
   }
@@ -173,9 +176,7 @@ export class PlanStreamReader {
         continue;
       }
       if (s.slice(q, q + MD_HEADING.length).toLowerCase() === MD_HEADING && this.promptOpen === undefined) {
-        this.finalSeen = true;
-        this.emit(out, { type: "final-answer", style: "markdown", start: q, end: q + MD_HEADING.length });
-        return;
+        this.emit(out, { type: "markdown-heading", start: q, end: q + MD_HEADING.length });
       }
       const nl = s.indexOf("\n", q);
       if (nl === -1) {

@@ -17,6 +17,8 @@ export interface Diagnostic extends SourcePosition {
   /** Stable machine code, e.g. "unclosed-tag", "renumbered-prompt". */
   code: string;
   message: string;
+  /** Input text this diagnostic leaves out of the trajectory (its tokens are not counted). */
+  dropsContent?: boolean;
 }
 
 /** Reference to an execution, e.g. {round: 1, index: 2} ↔ "execution_1.2". */

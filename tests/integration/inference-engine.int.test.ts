@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { collectCompletion, EngineError, globallyLimited, openAIChatEngine, openAICompletionsEngine, Semaphore, limitEngine } from "../../server/inference/engines";
-import { replayEvents, runSequential, runSprint, type InferenceEvent } from "../../server/inference/sprint";
-import { syntheticModel, syntheticSpec } from "../../server/inference/sprint/synthetic";
+import { replayEvents, runSequential, runSprint, type InferenceEvent } from "../../server/inference/orchestrator";
+import { syntheticModel, syntheticSpec } from "../../server/inference/orchestrator/synthetic";
 import { ScriptedEngine } from "../../server/inference/engines/scripted";
 import { startOpenAIFixture, type OpenAIFixture, type OpenAIFixtureOptions } from "../fixtures/openai-server";
 
@@ -169,12 +169,15 @@ describe("SPRINT over HTTP", () => {
     const f = await start({
       respond: syntheticModel(spec),
       tokenIntervalMs: 1,
-      fault: (r) => (r.prompt.endsWith("<execution_1.1>\n") && cut++ === 0 ? { truncateAfterTokens: 4 } : undefined),
+      // A clean end without a finish reason: the text before the cut always arrives, so the orchestrator retries
+      // ("truncated"). A socket reset can also land before any text reaches the client; the engine then
+      // re-sends the request itself, which is an engine-level retry event (inference-faults.int.test.ts).
+      fault: (r) => (r.prompt.endsWith("<execution_1.1>\n") && cut++ === 0 ? { truncateAfterTokens: 4, mode: "end" } : undefined),
     });
     const events: InferenceEvent[] = [];
     const r = await runSprint({ engine: openAICompletionsEngine({ baseURL: f.url, model: "m" }), question: "Q", onEvent: (e) => events.push(e) });
     expect(r.status).toBe("completed");
-    expect(events.filter((e) => e.type === "call-retry").map((e) => (e as { reason: string }).reason)).toEqual(["truncated"]);
+    expect(events.filter((e) => e.type === "call-retry").map((e) => [(e as { level?: string }).level, (e as { reason: string }).reason])).toEqual([["orchestrator", "truncated"]]);
     expect(r.trajectory.rounds[0]?.executions.map((e) => e.text.slice(0, 10))).toEqual(["Result 1.1", "Result 1.2"]);
   });
 

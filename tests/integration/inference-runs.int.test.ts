@@ -10,7 +10,7 @@ import { createPrismaClient } from "../../server/db/client";
 import { createCaller } from "../../server/api/root";
 import { startOpenAIFixture, type OpenAIFixture } from "../fixtures/openai-server";
 import { sprintFixtureModel } from "../fixtures/sprint-model";
-import { replayEvents, type InferenceEvent } from "../../server/inference/sprint/events";
+import { replayEvents, type InferenceEvent } from "../../server/inference/orchestrator/events";
 import { getSharedRun } from "../../server/inference/share";
 
 const db = createPrismaClient(process.env.DATABASE_URL);

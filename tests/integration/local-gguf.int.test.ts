@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalGgufEngine } from "../../server/inference/engines/local-gguf";
 import { collectCompletion, type CompletionEngine } from "../../server/inference/engines/types";
-import { runSprint } from "../../server/inference/sprint/orchestrator";
+import { runSprint } from "../../server/inference/orchestrator/orchestrator";
 import { writeTinyGguf } from "../fixtures/tiny-gguf";
 
 const moduleName = process.env.NODE_LLAMA_CPP_PATH ? pathToFileURL(process.env.NODE_LLAMA_CPP_PATH).href : "node-llama-cpp";

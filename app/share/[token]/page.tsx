@@ -8,7 +8,7 @@ import { cache } from "react";
 import { getSharedRun } from "@/server/inference/share";
 import { SharedRun } from "@/components/playground/shared-run";
 import type { RunInfo } from "@/components/playground/run-report";
-import type { InferenceEvent } from "@/server/inference/sprint/events";
+import type { InferenceEvent } from "@/server/inference/orchestrator/events";
 
 export const dynamic = "force-dynamic";
 

@@ -5,7 +5,8 @@
  * - `stream: true` with `stream_options.include_usage`; every chunk is validated (zod); usage is
  *   taken from the final usage chunk when the server sends one;
  * - retries with exponential backoff + jitter on 408/409/429/5xx, connection errors and first-token
- *   timeouts, honouring `Retry-After` / `retry-after-ms` — only before any text was delivered;
+ *   timeouts, honouring `Retry-After` / `retry-after-ms` — only before any text was delivered; each
+ *   retry is yielded as a `retry` event (reason, HTTP status, wait) before the wait;
  * - an idle timeout between chunks, and detection of truncated streams (the body ends or breaks
  *   without a finish reason): both throw an {@link EngineError} carrying the partial text, so the
  *   orchestrator can record it and retry the call per its policy;
@@ -207,6 +208,8 @@ export class OpenAIEngine implements CompletionEngine {
       try {
         const stream = await this.openStream(body, combined, firstTimeout);
         for await (const raw of stream) {
+          // Chunks the SDK already buffered must not surface after an abort.
+          if (signal?.aborted) throw abortReason(signal);
           rearm();
           const parsed = schema.safeParse(raw);
           if (!parsed.success) {
@@ -264,6 +267,8 @@ export class OpenAIEngine implements CompletionEngine {
           if (failure.retryAfterMs > limit) throw failure.error;
           wait = failure.retryAfterMs;
         }
+        const e = failure.error;
+        yield { type: "retry", attempt, kind: e.kind, ...(e.status !== undefined ? { status: e.status } : {}), message: e.message, waitMs: Math.round(wait) };
         await sleep(wait, signal);
       } finally {
         clearTimeout(timer);

@@ -9,8 +9,8 @@
  *
  * Failure contract:
  * - failures before the first delta (HTTP 429/5xx, connection errors, a first-token timeout) are
- *   retried inside the engine with backoff, per its options; when retries run out it throws an
- *   {@link EngineError};
+ *   retried inside the engine with backoff, per its options, each announced by a `retry` event
+ *   (so callers can count and show them); when retries run out it throws an {@link EngineError};
  * - a stream that breaks after text was delivered (connection reset, idle timeout, no finish
  *   reason) throws an {@link EngineError} with `kind: "truncated"` (or `"timeout"`) and
  *   `partialText`: the caller (the orchestrator) decides whether to retry the whole call;
@@ -48,6 +48,11 @@ export type FinishReason = "stop" | "length";
 
 export type CompletionEvent =
   | { type: "delta"; text: string }
+  /**
+   * The engine is about to retry its request (before any delta: a 429/5xx, a connection error, a
+   * first-token timeout). `attempt` is the request that failed (1-based); the next starts after `waitMs`.
+   */
+  | { type: "retry"; attempt: number; kind: EngineErrorKind; status?: number; message: string; waitMs: number }
   | {
       type: "end";
       finishReason: FinishReason;
@@ -91,7 +96,7 @@ export async function collectCompletion(
   let text = "";
   for await (const ev of engine.complete(request, signal)) {
     if (ev.type === "delta") text += ev.text;
-    else return { text, end: ev };
+    else if (ev.type === "end") return { text, end: ev };
   }
   throw new EngineError(`${engine.id}: the stream ended without an end event`, "truncated", true, text);
 }

@@ -6,7 +6,7 @@
 import { prisma } from "@/server/db/client";
 import { routeAccess } from "@/server/auth/route-access";
 import { findRun, runEvents, subscribe } from "@/server/inference/runs";
-import type { InferenceEvent } from "@/server/inference/sprint/events";
+import type { InferenceEvent } from "@/server/inference/orchestrator/events";
 
 export const dynamic = "force-dynamic";
 

@@ -29,6 +29,11 @@ export const sprintParamsSchema = z.object({
   executor: callLimits(8000, 2000),
   /** Attempts of a call whose stream failed or broke (after the engine's own retries). */
   errorAttempts: z.number().int().min(1).max(10).default(3),
+  /**
+   * A call whose stream is cut on every attempt: `degraded` keeps its fragment and ends the run as
+   * `degraded` (never `completed`); `fail` fails the run at once.
+   */
+  onIncomplete: z.enum(["degraded", "fail"]).default("degraded"),
   /** Executors running at once in this run (default unlimited; the engine's global bound still applies). */
   maxConcurrentLanes: z.number().int().min(1).optional(),
   /**
@@ -60,6 +65,8 @@ export const sequentialParamsSchema = z.object({
   /** Start of the assistant's answer (R1-style models think first). */
   prefill: z.string().default("<think>\n"),
   errorAttempts: z.number().int().min(1).max(10).default(3),
+  /** As for SPRINT runs: a cut output marks the run `degraded`, or fails it. */
+  onIncomplete: z.enum(["degraded", "fail"]).default("degraded"),
   timeoutMs: z.number().int().min(1).optional(),
   deltaEvents: z.boolean().default(true),
 });

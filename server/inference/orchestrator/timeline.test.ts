@@ -3,7 +3,7 @@ import { ScriptedEngine } from "../engines/scripted";
 import type { InferenceEvent, InferenceEventBody } from "./events";
 import { runSequential, runSprint, type SprintRunResult } from "./orchestrator";
 import type { SprintParamsInput } from "./params";
-import { syntheticModel, syntheticSpec } from "./synthetic";
+import { classifyRequest, syntheticModel, syntheticSpec } from "./synthetic";
 import { applyEvents, criticalPath, emptyTimeline, timelineFromEvents, timelineTotals, tokenLayout, type TimelineModel } from "./timeline";
 
 const Q = "What is 6 times 7?";
@@ -269,3 +269,47 @@ describe("timeline reducer on hand-written events", () => {
 function strip(m: TimelineModel): unknown {
   return JSON.parse(JSON.stringify(m, (k, v: unknown) => (k === "version" ? undefined : v)));
 }
+
+describe("timeline reducer: faults", () => {
+  it("a degraded run: engine retries and the incomplete lane are in the model, the lane marked incomplete", async () => {
+    const spec = syntheticSpec([2]);
+    const base = syntheticModel(spec);
+    let planner = 0;
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "executor" && c.index === 1) return { text: "Partial result that keeps going", truncateAfter: 2 };
+        if (c.role === "planner" && planner++ === 0) return { text: "", failBefore: { message: "HTTP 503", retryable: true } };
+        return base(req);
+      },
+    });
+    const promise = runSprint({ engine, question: Q, params: { errorAttempts: 2 }, now, keepEvents: true });
+    await vi.runAllTimersAsync();
+    const r = (await promise) as SprintRunResult & { events: InferenceEvent[] };
+    expect(r.status).toBe("degraded");
+    const m = timelineFromEvents(r.events);
+    expect(m.status).toBe("degraded");
+    expect(m.retries.map((x) => [x.level, x.reason, x.lane])).toEqual([
+      ["orchestrator", "http", 0],
+      ["orchestrator", "truncated", 1],
+    ]);
+    expect(m.incomplete).toEqual([{ role: "executor", round: 1, lane: 1, message: expect.stringMatching(/^executor 1\.1 never finished/) as string }]);
+    const lane = m.rounds[0]?.executors.find((l) => l.lane === 1);
+    expect(lane?.status).toBe("incomplete");
+    expect(lane?.notes.at(-1)).toMatch(/the fragment was kept$/);
+  });
+
+  it("an engine-level retry is a note on the lane, not a discarded attempt", () => {
+    const m = timelineFromEvents(
+      seqd([
+        { type: "run-started", mode: "sprint", schedule: "round-sync", question: "q", params: {}, engines: { planner: "e", executor: "e" }, startedAt: 0, t: 0 },
+        { type: "round-started", round: 1, forced: false, t: 0 },
+        { type: "call-started", role: "planner", round: 1, lane: 0, attempt: 1, maxTokens: 10, promptChars: 5, t: 0 },
+        { type: "call-retry", role: "planner", round: 1, lane: 0, attempt: 1, level: "engine", reason: "http", status: 429, engineAttempt: 1, waitMs: 250, message: "HTTP 429: slow down", t: 1 },
+      ]),
+    );
+    expect(m.retries).toEqual([{ role: "planner", round: 1, lane: 0, level: "engine", reason: "http", status: 429, message: "HTTP 429: slow down" }]);
+    expect(m.rounds[0]?.planner?.notes).toEqual(["request 1 retried by the engine (HTTP 429, next in 250 ms): HTTP 429: slow down"]);
+    expect(m.rounds[0]?.planner?.attempts).toBe(1);
+  });
+});

@@ -25,11 +25,17 @@ describe("normalizePlan", () => {
     ]);
   });
 
-  it("reads a final answer after plan text, and a markdown answer only with \\boxed", () => {
+  it("reads a <Final_answer> after plan text; a **Final Answer** heading (even with \\boxed) stays plan text", () => {
     const n = normalizePlan("<Plan_3>\nAll done.\n<Final_answer>\nIt is \\boxed{5}\n", 3);
     expect(n.finalAnswer).toEqual({ text: "It is \\boxed{5}", style: "tag" });
     expect(n.chunks.map((c) => c.text)).toEqual(["All done."]);
     expect(normalizePlan("**Final Answer** maybe later", 1).finalAnswer).toBeUndefined();
+    const md = normalizePlan("<Plan_4>\nTentatively:\n\n**Final Answer**\n\\boxed{28}\n\nWait, recount.\n<prompt_4.1> recount </prompt_4.1>", 4);
+    expect(md.finalAnswer).toBeUndefined();
+    expect(md.chunks).toEqual([{ separatorBefore: false, text: "Tentatively:\n\n**Final Answer**\n\\boxed{28}\n\nWait, recount.", prompt: { index: 1, text: "recount" } }]);
+    expect(md.issues.map((i) => i.code)).toEqual(["markdown-heading-in-plan"]);
+    // In prompted mode an untagged answer is still read as the answer.
+    expect(normalizePlan("**Final Answer**\n\\boxed{3}", 1, { prompted: true }).finalAnswer?.text).toContain("\\boxed{3}");
     expect(normalizePlan("<Final_answer>\nx \\boxed{1}", 1).issues).toEqual([]);
   });
 

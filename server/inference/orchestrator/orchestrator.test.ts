@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseTrajectory } from "../../sprint/format";
 import { ScriptedEngine, type ScriptedAnswer } from "../engines/scripted";
-import type { CompletionRequest } from "../engines/types";
+import type { CompletionEngine, CompletionRequest } from "../engines/types";
 import { buildRunPrefix, DEFAULT_FEW_SHOT } from "./context";
 import { replayEvents, type InferenceEvent } from "./events";
-import { runSequential, runSprint, type RunSprintOptions, type SprintRunResult } from "./orchestrator";
+import { callTokenMetrics, runSequential, runSprint, type RunSprintOptions, type SprintRunResult } from "./orchestrator";
 import type { SprintParamsInput } from "./params";
 import { classifyRequest, idealCriticalPathMs, syntheticModel, syntheticSpec } from "./synthetic";
 
@@ -44,7 +46,12 @@ describe("runSprint — the loop", () => {
     expect(r.metrics.maxLanesPerRound).toBe(2);
     expect(r.metrics.meanLanesPerRound).toBe(1.5);
     expect(r.metrics.sequentialTokens).toBeLessThan(r.metrics.totalTokens);
-    expect(r.metrics.sequentialTokens).toBe(r.metrics.paper.sequentialTokens);
+    // Headline numbers are per-call usage; nothing was discarded, so total = generated.
+    expect(r.metrics.tokenSources).toEqual({ sequential: "usage", total: "usage", generated: "usage", tokenizer: "approx" });
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+    expect(r.metrics.discardedTokens).toBe(0);
+    expect(r.metrics.paper.sequentialTokens).toBeLessThan(r.metrics.paper.totalTokens);
+    expect(r.metrics.retries).toBe(0);
     expect(r.adherence.rate).toBe(1);
     // Events: contiguous seq, non-decreasing t, and an exact replay.
     expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => i));
@@ -162,21 +169,24 @@ describe("runSprint — normalization and format drift", () => {
       respond: (req) => {
         const c = classifyRequest(req);
         if (c.role === "planner" && c.round === 1) return "No plan tag here.\n<prompt_1.1> [task 1.1] first\n<prompt_1.2> [task 1.2] second </prompt_1.2>\n<Execution_1>\n<execution_1.1>\nI did it myself";
+        // A heading is plan text (only <Final_answer> ends a run): round 3 answers with the tag.
         if (c.role === "planner" && c.round === 2) return "**Final Answer**\nThe answer is \\boxed{3}.";
+        if (c.role === "planner") return "<Final_answer>\nSo \\boxed{3}.";
         return "ok <execution_1.3> drift";
       },
     });
     const r = await run(engine);
     expect(r.status).toBe("completed");
-    expect(r.trajectory.rounds).toHaveLength(1);
+    expect(r.trajectory.rounds).toHaveLength(2);
     expect(r.trajectory.rounds[0]?.chunks.filter((c) => c.prompt).length).toBe(2);
     expect(r.trajectory.rounds[0]?.executions.map((e) => e.text)).toEqual(["ok", "ok"]);
-    expect(r.finalAnswer).toMatchObject({ style: "markdown", text: "The answer is \\boxed{3}." });
+    expect(r.trajectory.rounds[1]?.chunks).toEqual([{ separatorBefore: false, text: "**Final Answer**\nThe answer is \\boxed{3}." }]);
+    expect(r.finalAnswer).toMatchObject({ style: "tag", text: "So \\boxed{3}." });
     expect(r.boxed).toBe("3");
     expect(Object.keys(r.adherence.byCode).sort()).toEqual(
-      expect.arrayContaining(["missing-plan-open", "planner-wrote-execution", "executor-drift", "markdown-final-answer"]),
+      expect.arrayContaining(["missing-plan-open", "planner-wrote-execution", "executor-drift", "markdown-heading-in-plan"]),
     );
-    expect(r.adherence.plannerOutputs).toBe(2);
+    expect(r.adherence.plannerOutputs).toBe(3);
     expect(r.adherence.executorOutputs).toBe(2);
     expect(of(r.events, "diagnostic").length).toBe(r.adherence.issues.length);
   });
@@ -284,15 +294,28 @@ describe("runSprint — retries", () => {
     expect(r.metrics.roundTimings[0]?.lanes.map((l) => l.attempts)).toEqual([2, 2, 2]);
   });
 
-  it("keeps a truncated output when the retries run out, and fails the run on a permanent error", async () => {
+  it("a lane cut on every attempt: its fragment is kept, the run is degraded (never completed), or failed per onIncomplete", async () => {
     const base = syntheticModel(syntheticSpec([1]));
     const truncating = new ScriptedEngine({
       respond: (req) => (classifyRequest(req).role === "executor" ? { text: "Result kept so far and more", truncateAfter: 3 } : base(req)),
     });
     const r = await run(truncating, { errorAttempts: 2 });
-    expect(r.status).toBe("completed");
+    expect(r.status).toBe("degraded");
+    expect(r.error).toMatch(/^executor 1\.1 never finished: 2 attempts, the last cut after 14 characters/);
     expect(r.trajectory.rounds[0]?.executions[0]?.text).toBe("Result kept so");
-    expect(of(r.events, "call-finished").find((e) => e.role === "executor")?.finishReason).toBe("truncated");
+    expect(of(r.events, "call-finished").find((e) => e.role === "executor")).toMatchObject({ finishReason: "truncated", tokenSource: "tokenizer" });
+    expect(of(r.events, "call-retry").map((e) => [e.level, e.reason, e.lane])).toEqual([["orchestrator", "truncated", 1]]);
+    expect(of(r.events, "lane-incomplete")).toMatchObject([{ role: "executor", round: 1, lane: 1, reason: "truncated", keptChars: 14, policy: "degraded" }]);
+    expect(of(r.events, "run-finished")[0]).toMatchObject({ status: "degraded", retries: 1, incomplete: 1 });
+    expect(r.metrics.retries).toBe(1);
+    expect(r.metrics.incomplete).toHaveLength(1);
+    expect(replayEvents(r.events).status).toBe("degraded");
+
+    const strict = await run(truncating, { errorAttempts: 2, onIncomplete: "fail" });
+    expect(strict.status).toBe("failed");
+    expect(strict.error).toMatch(/executor 1\.1 never finished/);
+    expect(strict.finalAnswer).toBeNull();
+    expect(of(strict.events, "lane-incomplete")[0]?.policy).toBe("fail");
 
     const failing = new ScriptedEngine({
       respond: (req) => (classifyRequest(req).role === "executor" ? { text: "", failBefore: { message: "HTTP 400 bad request", retryable: false } } : base(req)),
@@ -433,5 +456,137 @@ describe("runSequential", () => {
     expect(r.metrics.finishReason).toBe("stop");
     expect(r.metrics.wallMs).toBe(r.metrics.generatedTokens * 2);
     expect(replayEvents(r.events ?? []).text).toBe(r.text);
+  });
+});
+
+describe("runSprint — a **Final Answer** heading inside a streamed plan does not end the run", () => {
+  // A real-shaped SPRINT output (six rounds; Plan_4 writes "**Final Answer**\n\boxed{28}", then
+  // "Wait, …", two more prompts, two more rounds and the real <Final_answer>), replayed as a model:
+  // the planner continues the document from <Plan_p>, each executor writes its execution.
+  const readFixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../../sprint/fixtures", name), "utf8");
+  /** A model that replays a SPRINT output: each planner call continues the document from its <Plan_p>. */
+  const replayModelFor = (FIXTURE: string) => {
+    const parsed = parseTrajectory(FIXTURE).trajectory;
+    return (req: CompletionRequest): string => {
+      const prompt = req.prompt;
+      if (prompt.endsWith("<Final_answer>\n")) return `${parsed.finalAnswer?.text ?? ""}\n</Final_answer>`;
+      const exec = /<Execution_(\d+)>\n<execution_\d+\.\d+>\n$/.exec(prompt);
+      if (exec !== null) {
+        // The executor's prompt is the last `<prompt_p.k> … </prompt_p.k>` before its execution tag.
+        const p = Number(exec[1]);
+        const asked = [...prompt.matchAll(/<prompt_(\d+)\.(\d+)> ([\s\S]*?) <\/prompt_\1\.\2>/g)].at(-1)?.[3];
+        const round = parsed.rounds[p - 1];
+        const k = round?.chunks.find((ch) => ch.prompt?.text === asked)?.prompt?.index;
+        const text = round?.executions.find((e) => e.index === k)?.text;
+        if (text === undefined) throw new Error(`replay model: no execution for ${asked ?? "?"}`);
+        return `${text}\n</execution_${p}.1>\n</Execution_${p}>`;
+      }
+      const done = [...prompt.slice(prompt.lastIndexOf("</Question>")).matchAll(/<\/Execution_\d+>/g)].length;
+      const at = FIXTURE.indexOf(done < parsed.rounds.length ? `<Plan_${done + 1}>` : "<Final_answer>");
+      return FIXTURE.slice(at);
+    };
+  };
+  const FIXTURE = readFixture("r1-heading-mid.txt");
+  const parsed = parseTrajectory(FIXTURE).trajectory;
+  const replayModel = replayModelFor(FIXTURE);
+
+  it("eleven rounds with the heading in Plan_4 (the real case ran 4 of 11): all 11 run", async () => {
+    const eleven = readFixture("r1-eleven-rounds.txt");
+    const q = parseTrajectory(eleven).trajectory.question ?? "";
+    const r = await run(new ScriptedEngine({ respond: replayModelFor(eleven), tokenDelayMs: 2 }), { schedule: "eager" }, { question: q });
+    expect(r.status).toBe("completed");
+    expect(r.metrics.rounds).toBe(11);
+    expect(r.boxed).toBe("-5");
+    expect(r.text).toBe(eleven.trimEnd());
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+  });
+
+  for (const [schedule, executorContext] of [
+    ["round-sync", "rearranged"],
+    ["eager", "prefix"],
+  ] as const) {
+    it(`runs all six rounds to the real <Final_answer> (${schedule}, ${executorContext} context)`, async () => {
+      const engine = new ScriptedEngine({ respond: replayModel, tokenDelayMs: 3 });
+      const r = await run(engine, { schedule, executorContext }, { question: parsed.question ?? "" });
+      expect(r.status).toBe("completed");
+      expect(r.metrics.rounds).toBe(6);
+      expect(r.trajectory.rounds.map((x) => x.executions.length)).toEqual([2, 2, 2, 2, 2, 0]);
+      expect(r.finalAnswer).toMatchObject({ style: "tag" });
+      expect(r.boxed).toBe("29");
+      // The run reproduces the output exactly: the heading stayed in Plan_4's text.
+      expect(r.text).toBe(FIXTURE.trimEnd());
+      expect(r.trajectory.rounds[3]?.chunks[0]?.text).toContain("**Final Answer**\n\\boxed{28}");
+      expect(r.adherence.byCode["markdown-heading-in-plan"]).toBe(1);
+      expect(of(r.events, "final-answer")).toHaveLength(1);
+      expect(of(r.events, "round-finished").map((e) => e.round)).toEqual([1, 2, 3, 4, 5, 6]);
+      // The prompts after the heading were executed (eager: started while the plan streamed).
+      expect(of(r.events, "prompt-detected").filter((e) => e.round === 4).map((e) => e.index)).toEqual([1, 2]);
+    });
+  }
+});
+
+describe("runSprint — one token source per call", () => {
+  /** The same model through an engine that reports no usage (some servers do not). */
+  function withoutUsage(engine: ScriptedEngine): CompletionEngine {
+    return {
+      id: "no-usage",
+      async *complete(req, signal) {
+        for await (const ev of engine.complete(req, signal)) yield ev.type === "end" ? { ...ev, usage: null } : ev;
+      },
+    };
+  }
+
+  it("with usage: total = generated when nothing is discarded; the old mix (text recount vs usage) disagreed", async () => {
+    const spec = syntheticSpec([3, 2], { execWords: 60 });
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(spec) }));
+    expect(r.metrics.tokenSources).toMatchObject({ total: "usage", generated: "usage" });
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+    expect(r.metrics.sequentialTokens).toBeLessThanOrEqual(r.metrics.totalTokens);
+    // Σ per-call usage of the accepted calls, straight from the events.
+    const finished = of(r.events, "call-finished");
+    expect(finished.every((e) => e.tokenSource === "usage")).toBe(true);
+    expect(finished.reduce((a, e) => a + e.tokens, 0)).toBe(r.metrics.totalTokens);
+    // The text recount with a different counter is a different number: never mixed into the headline.
+    expect(r.metrics.paper.totalTokens).not.toBe(r.metrics.generatedTokens);
+  });
+
+  it("without usage: every number from the tokenizer, still total = generated with nothing discarded", async () => {
+    const spec = syntheticSpec([2, 1], { execWords: 40 });
+    const r = await run(new ScriptedEngine({ respond: syntheticModel(spec) }), {}, { engine: withoutUsage(new ScriptedEngine({ respond: syntheticModel(spec) })) });
+    expect(r.metrics.tokenSources).toEqual({ sequential: "tokenizer", total: "tokenizer", generated: "tokenizer", tokenizer: "approx" });
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens);
+    expect(of(r.events, "call-finished").every((e) => e.tokenSource === "tokenizer")).toBe(true);
+  });
+
+  it("an over-long planner output retried: generated − total = the discarded attempt", async () => {
+    const spec = syntheticSpec([1]);
+    const base = syntheticModel(spec);
+    let first = true;
+    const engine = new ScriptedEngine({
+      respond: (req) => {
+        const c = classifyRequest(req);
+        if (c.role === "planner" && c.round === 1 && first) {
+          first = false;
+          return base(req).replace("Then", `Then ${"more ".repeat(300)}`);
+        }
+        return base(req);
+      },
+    });
+    const r = await run(engine, { planner: { retryOverTokens: 200 } });
+    const retry = of(r.events, "call-retry");
+    expect(retry.map((e) => [e.level, e.reason])).toEqual([["orchestrator", "over-long"]]);
+    expect(r.metrics.discardedTokens).toBe(retry[0]?.tokens);
+    expect(r.metrics.totalTokens).toBe(r.metrics.generatedTokens - (retry[0]?.tokens ?? 0));
+  });
+
+  it("splits a plan's usage into chunks with the tokenizer (P_{i.k}) for the sequential tokens", () => {
+    const chunks = [
+      { separatorBefore: false, text: "one two three four", prompt: { index: 1, text: "a" } },
+      { separatorBefore: false, text: "five six seven eight", prompt: { index: 2, text: "b" } },
+    ];
+    const words = { name: "words", count: (t: string) => t.trim().split(/\s+/).length };
+    // Chunk counts 5 and 5: P = 100 splits as 50 / 100.
+    const m = callTokenMetrics([{ planner: { tokens: 100, source: "usage" }, chunks, lanes: [{ index: 1, tokens: 70, source: "usage" }, { index: 2, tokens: 10, source: "usage" }] }], { tokens: 5, source: "usage" }, words);
+    expect(m).toEqual({ sequentialTokens: 50 + 70 + 5, totalTokens: 100 + 70 + 10 + 5, source: "usage" });
   });
 });

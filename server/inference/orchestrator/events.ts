@@ -13,8 +13,16 @@ import type { Usage } from "../engines/types";
 export type Schedule = "round-sync" | "eager";
 export type RunMode = "sprint" | "sequential";
 export type CallRole = "planner" | "executor" | "sequential";
-export type RunStatus = "completed" | "cancelled" | "timeout" | "failed";
+/**
+ * `degraded`: the run reached its end, but at least one call never finished (its stream was cut on
+ * every attempt) and its fragment stands in for its output — see `lane-incomplete` events.
+ */
+export type RunStatus = "completed" | "degraded" | "cancelled" | "timeout" | "failed";
 export type RetryReason = "over-long" | "truncated" | "timeout" | "http" | "invalid-response";
+/** `engine`: the engine re-sent the HTTP request (before any text); `orchestrator`: the call was run again. */
+export type RetryLevel = "engine" | "orchestrator";
+/** Where a count of tokens came from: the server's per-call usage, the tokenizer, or both (some calls each). */
+export type TokenSource = "usage" | "tokenizer" | "mixed";
 
 interface CallRef {
   role: CallRole;
@@ -39,19 +47,34 @@ export type InferenceEventBody =
   | { type: "round-started"; round: number; forced: boolean }
   | (CallRef & { type: "call-started"; maxTokens: number; forced?: boolean; promptChars: number })
   | (CallRef & { type: "call-delta"; text: string })
-  | (CallRef & { type: "call-retry"; reason: RetryReason; message: string; tokens?: number })
+  | (CallRef & {
+      type: "call-retry";
+      /** Absent in runs recorded before engine retries were events: orchestrator. */
+      level?: RetryLevel;
+      reason: RetryReason;
+      message: string;
+      tokens?: number;
+      /** HTTP status of an engine-level retry (429, 500, …). */
+      status?: number;
+      /** Engine level: the failed request (1-based) and the wait before the next. */
+      engineAttempt?: number;
+      waitMs?: number;
+    })
   | (CallRef & {
       type: "call-finished";
       /** `truncated`: a broken stream whose partial text was accepted after the retries ran out. */
       finishReason: "stop" | "length" | "truncated";
-      /** Completion tokens (server usage when reported, else the approximate tokenizer). */
+      /** Completion tokens (server usage when reported, else the run's tokenizer; see `tokenSource`). */
       tokens: number;
+      tokenSource?: "usage" | "tokenizer";
       usage: Usage | null;
       text: string;
       /** The output was over the retry limit but accepted (last attempt). */
       overLongAccepted: boolean;
     })
   | (CallRef & { type: "call-cancelled"; reason: string })
+  /** A call that never finished: out of attempts with a cut stream; its fragment was kept (status degraded) or the run failed. */
+  | (CallRef & { type: "lane-incomplete"; reason: RetryReason; message: string; keptChars: number; policy: IncompletePolicy })
   | {
       type: "prompt-detected";
       round: number;
@@ -73,7 +96,19 @@ export type InferenceEventBody =
   | { type: "final-answer"; answer: FinalAnswer; boxed: string | null }
   | { type: "diagnostic"; role: CallRole; round: number; lane: number; code: string; message: string }
   | { type: "error"; message: string; role?: CallRole; round?: number; lane?: number; kind?: string }
-  | { type: "run-finished"; status: RunStatus; wallMs: number; text: string };
+  | {
+      type: "run-finished";
+      status: RunStatus;
+      wallMs: number;
+      text: string;
+      /** Retries of every level (absent in older runs). */
+      retries?: number;
+      /** Calls that never finished (`lane-incomplete`). */
+      incomplete?: number;
+    };
+
+/** What a call that never finished does to the run: mark it `degraded` (keep the fragment) or fail it. */
+export type IncompletePolicy = "degraded" | "fail";
 
 /** Every event carries `seq` (0, 1, 2, … in emission order) and `t` (ms since the run started). */
 export type InferenceEvent = InferenceEventBody & { seq: number; t: number };

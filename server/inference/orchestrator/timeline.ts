@@ -15,7 +15,8 @@ import { extractBoxed } from "../../sprint/format";
 import type { FinalAnswer } from "../../sprint/types";
 import type { CallRole, InferenceEvent, RunMode, RunStatus, Schedule } from "./events";
 
-export type LaneStatus = "running" | "done" | "cancelled" | "retrying" | "failed";
+/** `incomplete`: the call never finished (cut on every attempt); its fragment stands. */
+export type LaneStatus = "running" | "done" | "cancelled" | "retrying" | "failed" | "incomplete";
 
 export interface TimelineLane {
   /** `round.lane` (the sequential baseline: `seq`). */
@@ -99,6 +100,10 @@ export interface TimelineModel {
   text: string | null;
   errors: string[];
   diagnostics: { role: CallRole; round: number; lane: number; code: string; message: string }[];
+  /** Every retry (`call-retry`), engine and orchestrator level, in order. */
+  retries: { role: CallRole; round: number; lane: number; level: "engine" | "orchestrator"; reason: string; status: number | null; message: string }[];
+  /** Calls that never finished (`lane-incomplete`). */
+  incomplete: { role: CallRole; round: number; lane: number; message: string }[];
   eventCount: number;
   version: number;
 }
@@ -120,6 +125,8 @@ export function emptyTimeline(): TimelineModel {
     text: null,
     errors: [],
     diagnostics: [],
+    retries: [],
+    incomplete: [],
     eventCount: 0,
     version: 0,
   };
@@ -314,8 +321,15 @@ function applyOne(d: Draft, e: InferenceEvent): void {
       return;
     }
     case "call-retry": {
+      const level = e.level ?? "orchestrator";
+      m.retries = [...m.retries, { role: e.role, round: e.round, lane: e.lane, level, reason: e.reason, status: e.status ?? null, message: e.message }];
       const l = d.lane(e.role, e.round, e.lane, e.t, true) as TimelineLane;
       l.status = "retrying";
+      if (level === "engine") {
+        // The engine re-sends the request before any text: nothing to discard.
+        l.notes.push(`request ${e.engineAttempt ?? "?"} retried by the engine (${e.status !== undefined ? `HTTP ${e.status}` : e.reason}${e.waitMs !== undefined ? `, next in ${e.waitMs} ms` : ""}): ${e.message}`);
+        return;
+      }
       l.notes.push(`attempt ${e.attempt} retried (${e.reason}): ${e.message}`);
       l.text = "";
       l.pieces = 0;
@@ -337,6 +351,7 @@ function applyOne(d: Draft, e: InferenceEvent): void {
       l.attempts = e.attempt;
       l.finishReason = e.finishReason;
       if (e.overLongAccepted) l.notes.push("over the retry limit, accepted (last attempt)");
+      if (e.finishReason === "truncated") l.status = "incomplete";
       if (l.firstTokenT === null && e.text !== "") l.firstTokenT = e.t;
       return;
     }
@@ -399,6 +414,13 @@ function applyOne(d: Draft, e: InferenceEvent): void {
       }
       return;
     }
+    case "lane-incomplete": {
+      m.incomplete = [...m.incomplete, { role: e.role, round: e.round, lane: e.lane, message: e.message }];
+      const l = d.lane(e.role, e.round, e.lane, e.t, true) as TimelineLane;
+      l.status = "incomplete";
+      l.notes.push(`${e.message}${e.policy === "degraded" ? "; the fragment was kept" : "; the run failed"}`);
+      return;
+    }
     case "diagnostic":
       m.diagnostics = [...m.diagnostics, { role: e.role, round: e.round, lane: e.lane, code: e.code, message: e.message }];
       return;
@@ -426,14 +448,14 @@ function applyOne(d: Draft, e: InferenceEvent): void {
         for (const l of open) {
           const w = d.lane(l.role, l.round, l.lane, e.t, false) as TimelineLane;
           w.endT = e.t;
-          if (w.status === "running" || w.status === "retrying") w.status = e.status === "completed" ? "done" : "cancelled";
+          if (w.status === "running" || w.status === "retrying") w.status = e.status === "completed" || e.status === "degraded" ? "done" : "cancelled";
         }
       }
       const s = m.sequential;
       if (s && s.endT === null) {
         const w = d.lane("sequential", s.round, s.lane, e.t, false) as TimelineLane;
         w.endT = e.t;
-        if (w.status === "running" || w.status === "retrying") w.status = e.status === "completed" ? "done" : "cancelled";
+        if (w.status === "running" || w.status === "retrying") w.status = e.status === "completed" || e.status === "degraded" ? "done" : "cancelled";
       }
       return;
     }

@@ -15,11 +15,24 @@
  * `errorAttempts`. Cancellation (signal) and a run deadline (`timeoutMs`) stop every call; the
  * result then has status `cancelled` / `timeout` and the rounds finished so far.
  *
+ * Faults are never hidden: every retry — the engine re-sending an HTTP request (429/5xx storm,
+ * connection error) or the orchestrator running a call again (over-long, cut stream) — is a
+ * `call-retry` event with its level and reason, counted in `metrics.retries`. A call whose stream is
+ * cut on every attempt is a `lane-incomplete` event; its fragment is kept and the run ends
+ * `degraded` (never `completed`), or the run fails at once with `onIncomplete: "fail"`.
+ *
+ * Token metrics have one source per call: the server's usage for that call when it reports it,
+ * else the run's tokenizer on the call's text (`tokenSource` says which). total = Σ accepted calls,
+ * generated = Σ every attempt (discarded ones included), so total ≤ generated, equal when nothing
+ * was discarded. Sequential tokens follow the paper's formula on the same per-call counts; a plan's
+ * tokens are split into its chunks (P_{i.k}) in proportion to the tokenizer's counts of the chunks.
+ * The text recount (`metrics.paper`: tags stripped, the tokenizer only) is kept beside them.
+ *
  * Everything observable is an {@link InferenceEvent} (events.ts), numbered and time-stamped with the
  * injectable clock `now`.
  */
 import { extractBoxed, serializeDocument } from "../../sprint/format";
-import { sequentialBaselineMetrics, trajectoryMetrics, type BaselineMetrics, type TrajectoryMetrics } from "../../sprint/metrics";
+import { chunkTokens, sequentialBaselineMetrics, trajectoryMetrics, type BaselineMetrics, type TrajectoryMetrics } from "../../sprint/metrics";
 import { PlanStreamReader } from "../../sprint/plan-stream";
 import { approxTokenizer } from "../../sprint/tokenizer";
 import type { FinalAnswer, PlanChunk, Round, Tokenizer, Trajectory } from "../../sprint/types";
@@ -37,7 +50,7 @@ import {
   type FormatIssue,
   type RunPrefix,
 } from "./context";
-import { EventLog, type CallRole, type InferenceEvent, type RetryReason, type RunStatus } from "./events";
+import { EventLog, type CallRole, type IncompletePolicy, type InferenceEvent, type RetryLevel, type RetryReason, type RunStatus, type TokenSource } from "./events";
 import { sequentialParamsSchema, sprintParamsSchema, type SequentialParams, type SequentialParamsInput, type SprintParams, type SprintParamsInput } from "./params";
 
 export interface SprintEngines {
@@ -75,6 +88,9 @@ export interface LaneTiming {
   endMs: number;
   attempts: number;
   tokens: number;
+  tokenSource: "usage" | "tokenizer";
+  /** The stream was cut on every attempt: `tokens` are the fragment's. */
+  incomplete: boolean;
 }
 
 export interface RoundTiming {
@@ -103,17 +119,62 @@ export interface FormatAdherence {
   issues: { role: CallRole; round: number; lane: number; code: string; message: string }[];
 }
 
+/** A retry, as counted in the metrics. */
+export interface RetryRecord {
+  level: RetryLevel;
+  reason: RetryReason;
+  role: CallRole;
+  round: number;
+  lane: number;
+  message: string;
+  status?: number;
+}
+
+/** A call that never finished (see `lane-incomplete`). */
+export interface IncompleteRecord {
+  role: CallRole;
+  round: number;
+  lane: number;
+  reason: RetryReason;
+  message: string;
+}
+
+/** Where each token number of a run came from. */
+export interface TokenSources {
+  sequential: TokenSource;
+  total: TokenSource;
+  generated: TokenSource;
+  /** The tokenizer that split plans into chunks (P_{i.k}) and counted calls without usage. */
+  tokenizer: string;
+}
+
 export interface SprintRunMetrics {
-  /** The paper's metrics on the final trajectory (sequential/total tokens from the actual text). */
+  /**
+   * Text recount of the final trajectory with the run's tokenizer (the paper's formula, tags
+   * stripped). The headline numbers below come from per-call counts instead (see the module comment).
+   */
   paper: TrajectoryMetrics;
+  /** The paper's sequential tokens on per-call counts (usage where reported). */
   sequentialTokens: number;
+  /** Σ tokens of the accepted calls (usage where reported). */
   totalTokens: number;
-  /** Every completion token generated, discarded attempts included (server usage, else the tokenizer). */
+  /** Every completion token generated, discarded attempts included (usage where reported, else the tokenizer). */
   generatedTokens: number;
+  /** generated − total: tokens of retried, cancelled or cut-short attempts. */
+  discardedTokens: number;
+  tokenSources: TokenSources;
   /** Prompt tokens the server reported (0 when it reported none). */
   promptTokens: number;
   calls: number;
+  /** Every retry, engine and orchestrator level. */
   retries: number;
+  engineRetries: number;
+  orchestratorRetries: number;
+  /** Retries by reason (`http`, `timeout`, `truncated`, `over-long`, …). */
+  retryReasons: Record<string, number>;
+  retryLog: RetryRecord[];
+  /** Calls that never finished; non-empty ⇔ status `degraded` (or `failed` with onIncomplete "fail"). */
+  incomplete: IncompleteRecord[];
   rounds: number;
   maxLanesPerRound: number;
   meanLanesPerRound: number;
@@ -169,6 +230,9 @@ interface CallOutcome {
   text: string;
   finishReason: "stop" | "length" | "truncated";
   tokens: number;
+  tokenSource: "usage" | "tokenizer";
+  /** The stream was cut on every attempt; `text` is the fragment. */
+  incomplete: boolean;
   usage: Usage | null;
   attempts: number;
   startMs: number;
@@ -185,9 +249,12 @@ class RunContext {
   readonly log: EventLog;
   readonly controller = new AbortController();
   generatedTokens = 0;
+  /** Sources of the token counts added to generatedTokens. */
+  readonly generatedSources = new Set<"usage" | "tokenizer">();
   promptTokens = 0;
   calls = 0;
-  retries = 0;
+  readonly retryLog: RetryRecord[] = [];
+  readonly incomplete: IncompleteRecord[] = [];
   ttftMs: number | null = null;
   readonly issues: FormatAdherence["issues"] = [];
   plannerOutputs = 0;
@@ -202,6 +269,7 @@ class RunContext {
     readonly topP: number | undefined,
     readonly seed: number | undefined,
     readonly errorAttempts: number,
+    readonly onIncomplete: IncompletePolicy,
     readonly deltaEvents: boolean,
     opts: CommonOptions,
     timeoutMs: number | undefined,
@@ -231,6 +299,45 @@ class RunContext {
 
   count(text: string): number {
     return text.trim() === "" ? 0 : this.tokenizer.count(text);
+  }
+
+  /** Adds generated tokens counted by the tokenizer (no usage for this text). */
+  private generatedByTokenizer(text: string): void {
+    const n = this.count(text);
+    this.generatedTokens += n;
+    if (n > 0) this.generatedSources.add("tokenizer");
+  }
+
+  private retry(r: RetryRecord & { attempt: number; tokens?: number; engineAttempt?: number; waitMs?: number }): void {
+    this.retryLog.push({ level: r.level, reason: r.reason, role: r.role, round: r.round, lane: r.lane, message: r.message, ...(r.status !== undefined ? { status: r.status } : {}) });
+    this.log.emit({
+      type: "call-retry",
+      role: r.role,
+      round: r.round,
+      lane: r.lane,
+      attempt: r.attempt,
+      level: r.level,
+      reason: r.reason,
+      message: r.message,
+      ...(r.tokens !== undefined ? { tokens: r.tokens } : {}),
+      ...(r.status !== undefined ? { status: r.status } : {}),
+      ...(r.engineAttempt !== undefined ? { engineAttempt: r.engineAttempt } : {}),
+      ...(r.waitMs !== undefined ? { waitMs: r.waitMs } : {}),
+    });
+  }
+
+  get retries(): number {
+    return this.retryLog.length;
+  }
+
+  retryCounts(): { engine: number; orchestrator: number; reasons: Record<string, number> } {
+    const reasons: Record<string, number> = {};
+    for (const r of this.retryLog) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+    return { engine: this.retryLog.filter((r) => r.level === "engine").length, orchestrator: this.retryLog.filter((r) => r.level === "orchestrator").length, reasons };
+  }
+
+  generatedSource(): TokenSource {
+    return sourceOf(this.generatedSources);
   }
 
   /** Records an output's format issues (one output). */
@@ -283,6 +390,21 @@ class RunContext {
       try {
         if (signal.aborted) throw signal.reason;
         for await (const ev of spec.engine.complete(request, signal)) {
+          if (ev.type === "retry") {
+            this.retry({
+              level: "engine",
+              reason: retryReasonOfKind(ev.kind),
+              role,
+              round,
+              lane,
+              attempt,
+              message: ev.message,
+              ...(ev.status !== undefined ? { status: ev.status } : {}),
+              engineAttempt: ev.attempt,
+              waitMs: ev.waitMs,
+            });
+            continue;
+          }
           if (ev.type === "delta") {
             if (ev.text === "") continue;
             text += ev.text;
@@ -292,44 +414,53 @@ class RunContext {
             spec.onDelta?.(ev.text, attempt);
             continue;
           }
+          const tokenSource = ev.usage !== null ? "usage" : "tokenizer";
           const tokens = ev.usage?.completionTokens ?? this.count(text);
           this.generatedTokens += tokens;
+          this.generatedSources.add(tokenSource);
           this.promptTokens += ev.usage?.promptTokens ?? 0;
           const over = limits.retryOverTokens !== null && tokens > limits.retryOverTokens;
           if (over && !last) {
-            this.retries++;
-            this.log.emit({ type: "call-retry", role, round, lane, attempt, reason: "over-long", message: `${tokens} tokens > ${limits.retryOverTokens}`, tokens });
+            this.retry({ level: "orchestrator", reason: "over-long", role, round, lane, attempt, message: `${tokens} tokens > ${limits.retryOverTokens}`, tokens });
             overLong = true;
             break;
           }
           const endMs = this.log.elapsed();
-          this.log.emit({ type: "call-finished", role, round, lane, attempt, finishReason: ev.finishReason, tokens, usage: ev.usage, text, overLongAccepted: over });
-          return { text, finishReason: ev.finishReason, tokens, usage: ev.usage, attempts: attempt, startMs, firstTokenMs, endMs };
+          this.log.emit({ type: "call-finished", role, round, lane, attempt, finishReason: ev.finishReason, tokens, tokenSource, usage: ev.usage, text, overLongAccepted: over });
+          return { text, finishReason: ev.finishReason, tokens, tokenSource, incomplete: false, usage: ev.usage, attempts: attempt, startMs, firstTokenMs, endMs };
         }
         if (overLong) continue;
         throw new EngineError(`${spec.engine.id}: the stream ended without an end event`, "truncated", true, text);
       } catch (err) {
         if (signal.aborted) {
-          this.generatedTokens += this.count(text);
+          this.generatedByTokenizer(text);
           const reason: unknown = signal.reason;
           this.log.emit({ type: "call-cancelled", role, round, lane, attempt, reason: reason instanceof Error ? reason.message : String(reason) });
           throw reason instanceof Error ? reason : new Cancelled(String(reason));
         }
         if (!(err instanceof EngineError)) throw err;
         const partial = text !== "" ? text : err.partialText;
-        this.generatedTokens += this.count(partial);
+        this.generatedByTokenizer(partial);
         errorsLeft--;
         if (err.retryable && errorsLeft > 0) {
-          this.retries++;
-          this.log.emit({ type: "call-retry", role, round, lane, attempt, reason: retryReason(err), message: err.message });
+          this.retry({ level: "orchestrator", reason: retryReason(err), role, round, lane, attempt, message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) });
           continue;
         }
         if (partial !== "" && (err.kind === "truncated" || err.kind === "timeout")) {
-          // Out of retries with a partial output: keep what arrived, recorded as truncated.
+          // Out of attempts with a partial output: the call never finished. Never silent: an event,
+          // and the run ends degraded with the fragment kept — or fails, per onIncomplete.
+          const reason = retryReason(err);
+          const message = `${role === "executor" ? `executor ${round}.${lane}` : role === "planner" ? `planner of round ${round}` : "the sequential call"} never finished: ${attempt} attempt${attempt === 1 ? "" : "s"}, the last cut after ${partial.length} characters (${err.message})`;
+          this.incomplete.push({ role, round, lane, reason, message });
+          this.log.emit({ type: "lane-incomplete", role, round, lane, attempt, reason, message, keptChars: partial.length, policy: this.onIncomplete });
+          if (this.onIncomplete === "fail") {
+            this.log.emit({ type: "error", message, role, round, lane, kind: err.kind });
+            throw new EngineError(message, err.kind, false, partial);
+          }
           const endMs = this.log.elapsed();
           const tokens = this.count(partial);
-          this.log.emit({ type: "call-finished", role, round, lane, attempt, finishReason: "truncated", tokens, usage: null, text: partial, overLongAccepted: false });
-          return { text: partial, finishReason: "truncated", tokens, usage: null, attempts: attempt, startMs, firstTokenMs, endMs };
+          this.log.emit({ type: "call-finished", role, round, lane, attempt, finishReason: "truncated", tokens, tokenSource: "tokenizer", usage: null, text: partial, overLongAccepted: false });
+          return { text: partial, finishReason: "truncated", tokens, tokenSource: "tokenizer", incomplete: true, usage: null, attempts: attempt, startMs, firstTokenMs, endMs };
         }
         this.log.emit({ type: "error", message: err.message, role, round, lane, kind: err.kind });
         throw err;
@@ -339,7 +470,65 @@ class RunContext {
 }
 
 function retryReason(err: EngineError): RetryReason {
-  return err.kind === "config" ? "http" : err.kind;
+  return retryReasonOfKind(err.kind);
+}
+
+function retryReasonOfKind(kind: EngineError["kind"]): RetryReason {
+  return kind === "config" ? "http" : kind;
+}
+
+function sourceOf(sources: ReadonlySet<"usage" | "tokenizer">): TokenSource {
+  if (sources.has("usage") && sources.has("tokenizer")) return "mixed";
+  return sources.has("tokenizer") ? "tokenizer" : "usage";
+}
+
+/** Per-call token counts of one round (accepted calls only). */
+interface RoundTokens {
+  planner: { tokens: number; source: "usage" | "tokenizer" };
+  chunks: readonly PlanChunk[];
+  lanes: { index: number; tokens: number; source: "usage" | "tokenizer" }[];
+}
+
+/**
+ * The paper's sequential and total tokens on per-call counts: seq_i = max(P_i, max_k (P_{i.k} + E_{i.k}))
+ * with P_i the planner call's tokens, P_{i.k} its share up to the end of prompt k's chunk (split in
+ * proportion to the tokenizer's chunk counts), E_{i.k} the executor call's tokens; the forced final
+ * answer adds sequentially. total = every accepted call.
+ */
+export function callTokenMetrics(
+  rounds: readonly RoundTokens[],
+  final: { tokens: number; source: "usage" | "tokenizer" } | null,
+  tokenizer: Tokenizer,
+): { sequentialTokens: number; totalTokens: number; source: TokenSource } {
+  let seq = 0;
+  let total = 0;
+  const sources = new Set<"usage" | "tokenizer">();
+  for (const r of rounds) {
+    const P = r.planner.tokens;
+    sources.add(r.planner.source);
+    total += P;
+    const counts = r.chunks.map((c) => chunkTokens(c, tokenizer));
+    const all = counts.reduce((a, b) => a + b, 0);
+    let cum = 0;
+    const prefixOf = new Map<number, number>();
+    r.chunks.forEach((c, j) => {
+      cum += counts[j] as number;
+      if (c.prompt) prefixOf.set(c.prompt.index, all === 0 ? P : Math.round((P * cum) / all));
+    });
+    let s = P;
+    for (const l of r.lanes) {
+      total += l.tokens;
+      sources.add(l.source);
+      s = Math.max(s, (prefixOf.get(l.index) ?? P) + l.tokens);
+    }
+    seq += s;
+  }
+  if (final) {
+    seq += final.tokens;
+    total += final.tokens;
+    sources.add(final.source);
+  }
+  return { sequentialTokens: seq, totalTokens: total, source: sourceOf(sources) };
 }
 
 function isAbort(err: unknown): boolean {
@@ -365,6 +554,10 @@ class SprintRunner {
   readonly rounds: Round[] = [];
   finalAnswer: FinalAnswer | null = null;
   readonly timings: RoundTiming[] = [];
+  /** Per-call token counts of every round (planner and accepted executors), for the metrics. */
+  readonly roundTokens: RoundTokens[] = [];
+  /** The forced final answer's call. */
+  finalCall: { tokens: number; source: "usage" | "tokenizer" } | null = null;
   private readonly laneSem: Semaphore | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -412,6 +605,7 @@ class SprintRunner {
     });
     const text = out.text.replace(/<\/\s*(Final[_ ]?answer|think)\s*>[\s\S]*$/i, "").trim();
     ctx.recordOutput("planner", p, 0, []);
+    this.finalCall = { tokens: out.tokens, source: out.tokenSource };
     this.finalAnswer = { text, style: "tag", forced: true };
     this.timings.push({ round: p, forced: true, plannerStartMs: out.startMs, plannerEndMs: out.endMs, endMs: out.endMs, lanes: [], criticalPathMs: out.endMs - out.startMs });
     ctx.log.emit({ type: "final-answer", answer: this.finalAnswer, boxed: extractBoxed(text) ?? null });
@@ -571,7 +765,18 @@ class SprintRunner {
     });
     const laneTimings: LaneTiming[] = lanes.map((l, i) => {
       const o = outcomes[i] as CallOutcome;
-      return { round: p, lane: l.index, readyMs: l.readyMs, startMs: o.startMs, firstTokenMs: o.firstTokenMs, endMs: o.endMs, attempts: o.attempts, tokens: o.tokens };
+      return {
+        round: p,
+        lane: l.index,
+        readyMs: l.readyMs,
+        startMs: o.startMs,
+        firstTokenMs: o.firstTokenMs,
+        endMs: o.endMs,
+        attempts: o.attempts,
+        tokens: o.tokens,
+        tokenSource: o.tokenSource,
+        incomplete: o.incomplete,
+      };
     });
     const plannerStart = planner.startMs;
     let cp = planner.endMs - plannerStart;
@@ -586,6 +791,11 @@ class SprintRunner {
       criticalPathMs: cp,
     };
     this.timings.push(timing);
+    this.roundTokens.push({
+      planner: { tokens: planner.tokens, source: planner.tokenSource },
+      chunks: plan.chunks,
+      lanes: lanes.map((l, i) => ({ index: l.index, tokens: (outcomes[i] as CallOutcome).tokens, source: (outcomes[i] as CallOutcome).tokenSource })),
+    });
 
     if (plan.chunks.length > 0) {
       const round: Round = { index: p, chunks: plan.chunks, executions: plan.finalAnswer ? [] : executions };
@@ -619,7 +829,7 @@ export async function runSprint(opts: RunSprintOptions): Promise<SprintRunResult
   const engines: SprintEngines = "complete" in opts.engine ? { planner: opts.engine, executor: opts.engine } : opts.engine;
   const now = opts.now ?? (() => performance.now());
   const tokenizer = opts.tokenizer ?? approxTokenizer;
-  const ctx = new RunContext(now, tokenizer, params.temperature, params.topP, params.seed, params.errorAttempts, params.deltaEvents, opts, params.timeoutMs);
+  const ctx = new RunContext(now, tokenizer, params.temperature, params.topP, params.seed, params.errorAttempts, params.onIncomplete, params.deltaEvents, opts, params.timeoutMs);
   const prefix = buildRunPrefix(opts.question, {
     ...(params.systemPrompt !== undefined ? { systemPrompt: params.systemPrompt } : {}),
     ...(params.prompted ? { fewShot: params.prompted.fewShot } : {}),
@@ -652,20 +862,33 @@ export async function runSprint(opts: RunSprintOptions): Promise<SprintRunResult
     status = "failed";
     error = `onEvent threw: ${ctx.log.listenerError instanceof Error ? ctx.log.listenerError.message : String(ctx.log.listenerError)}`;
   }
+  if (status === "completed" && ctx.incomplete.length > 0) {
+    status = "degraded";
+    error = ctx.incomplete.map((i) => i.message).join("; ");
+  }
   const trajectory: Trajectory = { question: opts.question, rounds: runner.rounds, ...(runner.finalAnswer ? { finalAnswer: runner.finalAnswer } : {}) };
   const text = serializeDocument(trajectory);
   const paper = trajectoryMetrics(trajectory, tokenizer);
+  const counted = callTokenMetrics(runner.roundTokens, runner.finalCall, tokenizer);
   const wallMs = ctx.log.elapsed();
   const measuredCriticalPathMs = runner.timings.reduce((a, t) => a + t.criticalPathMs, 0);
   const lanes = laneStats(runner.rounds);
+  const retryCounts = ctx.retryCounts();
   const metrics: SprintRunMetrics = {
     paper,
-    sequentialTokens: paper.sequentialTokens,
-    totalTokens: paper.totalTokens,
+    sequentialTokens: counted.sequentialTokens,
+    totalTokens: counted.totalTokens,
     generatedTokens: ctx.generatedTokens,
+    discardedTokens: ctx.generatedTokens - counted.totalTokens,
+    tokenSources: { sequential: counted.source, total: counted.source, generated: ctx.generatedSource(), tokenizer: tokenizer.name },
     promptTokens: ctx.promptTokens,
     calls: ctx.calls,
     retries: ctx.retries,
+    engineRetries: retryCounts.engine,
+    orchestratorRetries: retryCounts.orchestrator,
+    retryReasons: retryCounts.reasons,
+    retryLog: ctx.retryLog,
+    incomplete: ctx.incomplete,
     rounds: runner.rounds.length,
     maxLanesPerRound: lanes.max,
     meanLanesPerRound: lanes.mean,
@@ -675,7 +898,7 @@ export async function runSprint(opts: RunSprintOptions): Promise<SprintRunResult
     overheadMs: wallMs - measuredCriticalPathMs,
     roundTimings: runner.timings,
   };
-  ctx.log.emit({ type: "run-finished", status, wallMs, text });
+  ctx.log.emit({ type: "run-finished", status, wallMs, text, retries: ctx.retries, incomplete: ctx.incomplete.length });
   const boxed = runner.finalAnswer ? (extractBoxed(runner.finalAnswer.text) ?? extractBoxed(text) ?? null) : null;
   return {
     status,
@@ -706,10 +929,20 @@ export interface SequentialRunResult {
   text: string;
   boxed: string | null;
   metrics: {
+    /** Text recount with the run's tokenizer (tags stripped). */
     baseline: BaselineMetrics;
+    /** = totalTokens: the accepted call's tokens (usage where reported). */
     sequentialTokens: number;
     totalTokens: number;
     generatedTokens: number;
+    discardedTokens: number;
+    tokenSources: TokenSources;
+    retries: number;
+    engineRetries: number;
+    orchestratorRetries: number;
+    retryReasons: Record<string, number>;
+    retryLog: RetryRecord[];
+    incomplete: IncompleteRecord[];
     promptTokens: number;
     finishReason: "stop" | "length" | "truncated" | null;
     wallMs: number;
@@ -724,13 +957,14 @@ export async function runSequential(opts: RunSequentialOptions): Promise<Sequent
   const params = sequentialParamsSchema.parse(opts.params ?? {});
   const now = opts.now ?? (() => performance.now());
   const tokenizer = opts.tokenizer ?? approxTokenizer;
-  const ctx = new RunContext(now, tokenizer, params.temperature, params.topP, params.seed, params.errorAttempts, params.deltaEvents, opts, params.timeoutMs);
+  const ctx = new RunContext(now, tokenizer, params.temperature, params.topP, params.seed, params.errorAttempts, params.onIncomplete, params.deltaEvents, opts, params.timeoutMs);
   ctx.log.emit({ type: "run-started", mode: "sequential", schedule: null, question: opts.question, params, engines: { planner: opts.engine.id, executor: opts.engine.id }, startedAt: Date.now() });
   const user = `${opts.question.trim()}\n\n${params.instruction}`.trim();
   let status: RunStatus = "completed";
   let error: string | undefined;
   let text = "";
   let finishReason: SequentialRunResult["metrics"]["finishReason"] = null;
+  let accepted: { tokens: number; source: "usage" | "tokenizer" } | null = null;
   try {
     const out = await ctx.call({
       role: "sequential",
@@ -744,6 +978,7 @@ export async function runSequential(opts: RunSequentialOptions): Promise<Sequent
     });
     text = out.text;
     finishReason = out.finishReason;
+    accepted = { tokens: out.tokens, source: out.tokenSource };
   } catch (err) {
     const reason: unknown = ctx.signal.aborted ? ctx.signal.reason : err;
     status = statusOf(reason);
@@ -751,9 +986,15 @@ export async function runSequential(opts: RunSequentialOptions): Promise<Sequent
   } finally {
     ctx.dispose();
   }
+  if (status === "completed" && ctx.incomplete.length > 0) {
+    status = "degraded";
+    error = ctx.incomplete.map((i) => i.message).join("; ");
+  }
   const baseline = sequentialBaselineMetrics(text, tokenizer);
+  const counted = accepted ?? { tokens: 0, source: "usage" as const };
+  const retryCounts = ctx.retryCounts();
   const wallMs = ctx.log.elapsed();
-  ctx.log.emit({ type: "run-finished", status, wallMs, text });
+  ctx.log.emit({ type: "run-finished", status, wallMs, text, retries: ctx.retries, incomplete: ctx.incomplete.length });
   return {
     status,
     ...(error !== undefined ? { error } : {}),
@@ -761,9 +1002,17 @@ export async function runSequential(opts: RunSequentialOptions): Promise<Sequent
     boxed: extractBoxed(text) ?? null,
     metrics: {
       baseline,
-      sequentialTokens: baseline.sequentialTokens,
-      totalTokens: baseline.totalTokens,
+      sequentialTokens: counted.tokens,
+      totalTokens: counted.tokens,
       generatedTokens: ctx.generatedTokens,
+      discardedTokens: ctx.generatedTokens - counted.tokens,
+      tokenSources: { sequential: counted.source, total: counted.source, generated: ctx.generatedSource(), tokenizer: tokenizer.name },
+      retries: ctx.retries,
+      engineRetries: retryCounts.engine,
+      orchestratorRetries: retryCounts.orchestrator,
+      retryReasons: retryCounts.reasons,
+      retryLog: ctx.retryLog,
+      incomplete: ctx.incomplete,
       promptTokens: ctx.promptTokens,
       finishReason,
       wallMs,

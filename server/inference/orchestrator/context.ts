@@ -157,9 +157,11 @@ const FRAGMENT_CODES = new Set(["missing-execution-block", "missing-final-answer
 
 /**
  * Normalizes a planner output for round `round`: drops a leading `<Plan_x>` (reporting a wrong x),
- * cuts at an execution the planner wrote itself or a second plan, reads a final answer (`<Final_answer>`,
- * or a `**Final Answer**` heading followed by `\boxed{}`; in `prompted` mode also a bare `\boxed{}`
- * answer without any SPRINT tag), parses the plan with the tolerant parser and renumbers its prompts.
+ * cuts at an execution the planner wrote itself or a second plan, reads a final answer (only a
+ * `<Final_answer>` tag ends a run, as in the method's code; a `**Final Answer**` heading is plan
+ * text — real SPRINT models write one in a middle plan and continue; in `prompted` mode a bare
+ * `\boxed{}` answer without any SPRINT tag is also read as the answer), parses the plan with the
+ * tolerant parser and renumbers its prompts.
  */
 export function normalizePlan(raw: string, round: number, opts: { prompted?: boolean } = {}): NormalizedPlan {
   const issues: FormatIssue[] = [];
@@ -187,22 +189,17 @@ export function normalizePlan(raw: string, round: number, opts: { prompted?: boo
     } else if (e.type === "plan-close") {
       cut = e.start;
     } else if (e.type === "final-answer") {
-      const rest = raw.slice(e.end);
-      if (e.style === "tag") {
-        finalAnswer = { text: cleanTail(rest), style: "tag" };
-        cut = e.start;
-      } else if (extractBoxed(rest) !== undefined) {
-        finalAnswer = { text: cleanTail(rest.replace(/^[^\S\n]*\**[ \t]*:?/, "")), style: "markdown" };
-        issues.push({ code: "markdown-final-answer", message: "**Final Answer** read as <Final_answer>" });
-        cut = e.start;
-      }
+      finalAnswer = { text: cleanTail(raw.slice(e.end)), style: "tag" };
+      cut = e.start;
+    } else if (e.type === "markdown-heading") {
+      issues.push({ code: "markdown-heading-in-plan", message: "a **Final Answer** heading in the plan; kept as plan text (only <Final_answer> ends a run)" });
     }
   }
   if (!sawPlanOpen && raw.trim() !== "" && !(finalAnswer && raw.slice(0, cut).trim() === "")) {
     issues.push({ code: "missing-plan-open", message: `no <Plan_${round}> tag; the output was read as the plan` });
   }
   let body = raw.slice(bodyStart, cut);
-  if (opts.prompted && !finalAnswer && reader.allEvents.every((e) => e.type === "drift") && extractBoxed(raw) !== undefined) {
+  if (opts.prompted && !finalAnswer && reader.allEvents.every((e) => e.type === "drift" || e.type === "markdown-heading") && extractBoxed(raw) !== undefined) {
     // A model that ignored the format and just answered.
     finalAnswer = { text: raw.trim(), style: "markdown" };
     issues.push({ code: "repaired-untagged-answer", message: "an answer with \\boxed{} but no SPRINT tags was read as the final answer" });
@@ -210,7 +207,7 @@ export function normalizePlan(raw: string, round: number, opts: { prompted?: boo
   }
   let chunks: PlanChunk[] = [];
   if (body.trim() !== "") {
-    const parsed = parseTrajectory(`<Plan_${round}>\n${body}\n</Plan_${round}>`);
+    const parsed = parseTrajectory(`<Plan_${round}>\n${body}\n</Plan_${round}>`, { markdownFinal: "never" });
     chunks = parsed.trajectory.rounds[0]?.chunks ?? [];
     for (const d of parsed.diagnostics) if (!FRAGMENT_CODES.has(d.code)) issues.push({ code: d.code, message: d.message });
   }

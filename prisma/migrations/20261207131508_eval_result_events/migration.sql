@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "EvalResult" ADD COLUMN     "events" JSONB;
