@@ -119,3 +119,136 @@ test("health reports the database mode and queue", async ({ request }) => {
   expect(["server", "embedded"]).toContain(body.db.mode);
   expect(body.queue.ok).toBe(true);
 });
+
+// ── #11 security: open redirects, concurrent guessing, sign-out, demo hint ───────────────────────────
+
+async function signUpFresh(page: Page, who: string) {
+  const user = { email: `${who}-${run}@example.test`, password: `pw-${who}-${run}` };
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill(who);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+\/studio$/);
+  return { ...user, slug: new URL(page.url()).pathname.split("/")[2]! };
+}
+
+test("sign-in never redirects off-site, signed in or not", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const u = await signUpFresh(page, "redir");
+  // Already signed in: /sign-in?next=… redirects at once.
+  for (const next of ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example/x", "https://evil.example/x", "/%09/evil.example", "/a/../..//evil.example"]) {
+    await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+    expect(new URL(page.url()).origin, next).toBe(origin);
+    expect(new URL(page.url()).hostname, next).not.toBe("evil.example");
+  }
+  await page.goto(`/sign-in?next=${encodeURIComponent(`/w/${u.slug}/settings`)}`);
+  await expect(page).toHaveURL(new RegExp(`/w/${u.slug}/settings$`));
+
+  // Signed out: the form's hidden `next` goes through the same check in the sign-in action.
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  for (const next of ["/\\evil.example/x", "//evil.example/x"]) {
+    await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+    await page.getByLabel("Email").fill(u.email);
+    await page.getByLabel("Password").fill(u.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("workspace-name")).toBeVisible();
+    expect(new URL(page.url()).origin, next).toBe(origin);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+  // A forged form post with an off-site `next` (no page involved) also stays on the site.
+  await page.goto("/sign-in?next=/w/nowhere");
+  await page.locator('input[name="next"]').evaluate((el) => ((el as HTMLInputElement).value = "/\\evil.example/x"));
+  await page.getByLabel("Email").fill(u.email);
+  await page.getByLabel("Password").fill(u.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("workspace-name")).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(origin);
+});
+
+test("concurrent guesses: at most 5 are checked, the right password among them is refused; another address still gets in", async ({ browser, playwright, baseURL }) => {
+  const ctx = await browser.newContext();
+  const u = await signUpFresh(await ctx.newPage(), "target");
+  await ctx.close();
+
+  const api = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const attempt = (password: string, address: string) =>
+    api.post("/api/auth/callback/credentials", {
+      form: { email: u.email, password, csrfToken, callbackUrl: `${baseURL}/` },
+      headers: { "x-forwarded-for": address },
+      maxRedirects: 0,
+    });
+  const outcome = async (r: Awaited<ReturnType<typeof attempt>>) => {
+    const loc = r.headers()["location"] ?? "";
+    if (/code=rate_limited/.test(loc)) return "rate_limited";
+    if (/error=/.test(loc)) return "wrong";
+    return /authjs\.session-token=[^;]+/.test(r.headers()["set-cookie"] ?? "") ? "signed_in" : `other ${r.status()} ${loc}`;
+  };
+
+  const attacker = "203.0.113.9";
+  const wrong = Array.from({ length: 12 }, (_, i) => attempt(`wrong-${i}`, attacker));
+  await new Promise((r) => setTimeout(r, 30));
+  const right = attempt(u.password, attacker);
+  const results = await Promise.all([...(await Promise.all(wrong)).map(outcome), outcome(await right)]);
+  const checked = results.filter((r) => r === "wrong" || r === "signed_in").length;
+  expect(results.every((r) => ["wrong", "rate_limited", "signed_in"].includes(r)), results.join(", ")).toBe(true);
+  expect(checked, results.join(", ")).toBeLessThanOrEqual(5);
+  expect(results.filter((r) => r === "rate_limited").length).toBeGreaterThanOrEqual(8);
+  expect(results.at(-1), results.join(", ")).toBe("rate_limited");
+  // Once the limit is hit, the right password from that address is refused too…
+  expect(await outcome(await attempt(u.password, attacker))).toBe("rate_limited");
+  // …while the owner, from their own address, is not locked out.
+  expect(await outcome(await attempt(u.password, "192.0.2.44"))).toBe("signed_in");
+  await api.dispose();
+
+  // The sign-in page says what happened, in words.
+  const page = await browser.newPage({ extraHTTPHeaders: { "x-forwarded-for": attacker } });
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(u.email);
+  await page.getByLabel("Password").fill(u.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("Too many failed attempts. Wait 15 minutes and try again.");
+  await page.close();
+});
+
+test("sign-out ends the session: the old cookie is refused afterwards", async ({ browser }) => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const u = await signUpFresh(page, "signout");
+  const cookies = await ctx.cookies();
+  expect(cookies.some((c) => c.name.includes("session-token"))).toBe(true);
+
+  // The same cookie works in another browser before sign-out…
+  const copy = await browser.newContext();
+  await copy.addCookies(cookies);
+  const p2 = await copy.newPage();
+  await p2.goto(`/w/${u.slug}/studio`);
+  await expect(p2.getByTestId("workspace-name")).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  // …and not after: a kept copy of the cookie is refused.
+  const replay = await browser.newContext();
+  await replay.addCookies(cookies);
+  const p3 = await replay.newPage();
+  await p3.goto(`/w/${u.slug}/studio`);
+  await expect(p3).toHaveURL(/\/sign-in\?next=/);
+  const session = (await (await p3.request.get("/api/auth/session")).json()) as unknown;
+  expect(session).toBeNull();
+  await p2.reload();
+  await expect(p2).toHaveURL(/\/sign-in\?next=/);
+  await Promise.all([ctx.close(), copy.close(), replay.close()]);
+});
+
+test("the sign-in page tells about the demo workspace", async ({ page }) => {
+  await page.goto("/sign-in");
+  const hint = page.getByTestId("demo-hint");
+  await expect(hint).toContainText("A demo workspace is set up on this server.");
+  await expect(hint).toContainText("demo@sprint.studio");
+  // The seed's default password is shown while it is still the password (a custom one never is).
+  if (!process.env.SPRINT_DEMO_PASSWORD || process.env.SPRINT_DEMO_PASSWORD === "sprint-demo") await expect(hint).toContainText("sprint-demo");
+});

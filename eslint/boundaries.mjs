@@ -28,6 +28,7 @@ export const BROWSER_SAFE = [
   "server/auth/roles", // role names and ranks
   "server/curation/import/reader", // streaming record splitter (import preview in the browser)
   "server/curation/import/presets", // field mappings (import preview)
+  "server/curation/import/storable", // NUL / surrogate / depth checks the reader uses (pure)
   "server/inference/orchestrator/timeline", // pure replay of run events
   "server/inference/orchestrator/events",
 ];

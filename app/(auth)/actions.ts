@@ -4,20 +4,17 @@ import { z } from "zod";
 import { signIn, signOut } from "@/server/auth";
 import { prisma } from "@/server/db/client";
 import { SignUpError, signUp } from "@/server/auth/accounts";
+import { safeNextPath } from "@/server/auth/safe-next";
 
 import type { FormState } from "@/lib/form-state";
 
-function safeNext(next: FormDataEntryValue | null): string {
-  const s = typeof next === "string" ? next : "";
-  return s.startsWith("/") && !s.startsWith("//") ? s : "/";
-}
 
 export async function signInAction(_prev: FormState, form: FormData): Promise<FormState> {
   const email = String(form.get("email") ?? "").trim().toLowerCase();
   const password = String(form.get("password") ?? "");
   if (!email || !password) return { error: "Enter your email and password." };
   try {
-    await signIn("credentials", { email, password, redirectTo: safeNext(form.get("next")) });
+    await signIn("credentials", { email, password, redirectTo: safeNextPath(form.get("next")) });
     return {};
   } catch (err) {
     if (err instanceof AuthError) {

@@ -60,7 +60,7 @@ export function RunPanel({ datasetId, traceCount, onRunChange }: { datasetId: st
   const canCurate = ws.can("curator");
 
   return (
-    <section className="card p-4" data-testid="run-panel">
+    <section id="curation" className="card p-4" data-testid="run-panel">
       <div className="flex items-center justify-between">
         <h2 className="text-sm font-semibold">Curation</h2>
         <button className="btn-primary" disabled={!canCurate || traceCount === 0} onClick={() => setOpen((v) => !v)}>

@@ -1,10 +1,11 @@
 /**
  * Auth.js (next-auth v5). Email + password (bcrypt) with JWT sessions; optional GitHub and generic OIDC
  * providers when their env vars are set. Auth.js allows only JWT sessions with credentials, so revocation
- * works through a per-user `sessionVersion` checked on every request: bumping it (admin "revoke
- * sessions", a password change, disabling the user) invalidates every token issued before.
+ * is checked on every request, two ways: each token carries a session id whose record (sessions.ts) sign-out
+ * deletes, and a per-user `sessionVersion` that "sign out everywhere", a password change or disabling the
+ * user bumps (invalidating every token issued before). Password attempts are rate-limited per email and
+ * source address, reserved before the password is checked (rate-limit.ts, credentials.ts).
  */
-import { recordAudit } from "../audit";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -12,9 +13,11 @@ import type { Provider } from "next-auth/providers";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import { z } from "zod";
 import { prisma } from "../db/client";
-import { verifyPassword } from "./password";
-import { isSignInBlocked, recordSignInFailure } from "./rate-limit";
-import { createPersonalWorkspace } from "./accounts";
+import { createPersonalWorkspace, hashToken } from "./accounts";
+import { checkCredentials } from "./credentials";
+import { clientAddress } from "./rate-limit";
+import { safeNextPath } from "./safe-next";
+import { closeSession, openSession, SESSION_MAX_AGE_S } from "./sessions";
 
 declare module "next-auth" {
   interface Session {
@@ -37,19 +40,16 @@ function providers(): Provider[] {
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
-        if (await isSignInBlocked(prisma, email)) throw new RateLimited();
-        const user = await prisma.user.findUnique({ where: { email } });
-        const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : false;
-        if (!user || !ok) {
-          await recordSignInFailure(prisma, email, user?.id);
+        const r = await checkCredentials(prisma, email, password, clientAddress(request?.headers));
+        if (!r.ok) {
+          if (r.reason === "rate_limited") throw new RateLimited();
           return null;
         }
-        await recordAudit(prisma, { userId: user.id }, "auth.sign_in", { type: "user", id: user.id });
-        return { id: user.id, email: user.email, name: user.name };
+        return r.user;
       },
     }),
   ];
@@ -78,7 +78,7 @@ export function oauthProviders(): { id: string; name: string }[] {
 
 export const authConfig: NextAuthConfig = {
   adapter: PrismaAdapter(prisma as never),
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   trustHost: true,
   logger: {
     // A wrong password is an expected outcome (recorded as an audit event), not a server error.
@@ -90,26 +90,47 @@ export const authConfig: NextAuthConfig = {
   pages: { signIn: "/sign-in", error: "/sign-in" },
   providers: providers(),
   events: {
+    // Sign-out ends this session's record: the old cookie is refused from now on.
+    async signOut(message) {
+      if ("token" in message && message.token) await closeSession(prisma, message.token.sid);
+    },
     // OAuth sign-ups get a workspace of their own, like email sign-ups.
     async createUser({ user }) {
       if (user.id) await createPersonalWorkspace(prisma, user.id, user.name ?? user.email ?? "My");
     },
   },
   callbacks: {
+    // Every redirect Auth.js makes (after sign-in, OAuth callbacks, sign-out) goes through the one check of
+    // post-sign-in destinations: a path on this site, else "/".
+    redirect({ url, baseUrl }) {
+      const base = new URL(baseUrl);
+      let path: string = url;
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+        try {
+          const u = new URL(url);
+          path = u.origin === base.origin ? `${u.pathname}${u.search}${u.hash}` : "/";
+        } catch {
+          path = "/";
+        }
+      }
+      return `${base.origin}${safeNextPath(path)}`;
+    },
     async jwt({ token, user }) {
       if (user?.id) {
         const row = await prisma.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
         token.uid = user.id;
         token.sv = row?.sessionVersion ?? 0;
+        token.sid = await openSession(prisma, user.id);
         return token;
       }
-      if (typeof token.uid !== "string") return null;
-      const row = await prisma.user.findUnique({
-        where: { id: token.uid },
-        select: { sessionVersion: true, disabledAt: true, email: true, name: true },
+      if (typeof token.uid !== "string" || typeof token.sid !== "string") return null;
+      const s = await prisma.session.findUnique({
+        where: { sessionToken: hashToken(token.sid) },
+        select: { userId: true, expires: true, user: { select: { sessionVersion: true, disabledAt: true, email: true, name: true } } },
       });
-      // Revoked (version bumped), disabled or deleted: the session ends now.
-      if (!row || row.disabledAt || row.sessionVersion !== token.sv) return null;
+      // Signed out (record gone), expired, revoked (version bumped), disabled or deleted: the session ends now.
+      const row = s?.user;
+      if (!s || s.userId !== token.uid || s.expires <= new Date() || !row || row.disabledAt || row.sessionVersion !== token.sv) return null;
       token.email = row.email;
       token.name = row.name;
       return token;

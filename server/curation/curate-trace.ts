@@ -91,6 +91,9 @@ export function curationInput(trace: TraceForCuration): CurationInput {
   };
 }
 
+/** Why curation skips a trace that was imported without a question. */
+export const NO_QUESTION_REASON = "No question: this trace was imported without one, so it is kept for statistics and evaluation only. Import it again with its question to curate it.";
+
 export async function curateTrace(
   trace: TraceForCuration,
   backend: CurationBackend,
@@ -100,6 +103,8 @@ export async function curateTrace(
 ): Promise<CurationOutcome> {
   const input = curationInput(trace);
   const lineCount = input.lines.length;
+  // Imported without a question (raw model outputs): usable for statistics and evaluation, not for curation.
+  if (trace.question.trim() === "") return { status: "failed", reason: NO_QUESTION_REASON, retryable: false, lineCount };
   if (lineCount === 0) return { status: "failed", reason: "The reasoning is empty.", retryable: false, lineCount };
   let steps: Step[];
   let dag: Dag;

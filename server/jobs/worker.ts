@@ -7,15 +7,24 @@
  * scripts/worker.ts) or on its own with `npm run worker`; several workers on several machines share the
  * load through the queue (pg-boss hands each job to exactly one of them).
  *
+ * Liveness: the worker beats in `WorkerHeartbeat` and lists the jobs it holds (heartbeat.ts); a worker
+ * that stops beating (killed) has its jobs handed back to the queue by the live ones within `staleMs`.
+ *
+ * Layout: settings ({@link resolveSettings}), wake-ups ({@link Waker}), running one job in a slot
+ * ({@link JobSlots}), the fetch loop ({@link fetchLoop}), stopping ({@link stopGracefully}); outcomes in
+ * outcome.ts, dead letters in dead-letters.ts.
+ *
  * Stop: {@link Worker.stop} stops fetching, lets running jobs finish for `timeoutMs`, then aborts the rest
  * (their handlers see WorkerStoppingError at the next progress report) and puts their jobs back in the
  * queue without spending an attempt.
  */
 import type PgBoss from "pg-boss";
-import { prisma } from "../db/client";
-import { ensureQueue, getBoss, jobDataSchema, jobLog, localQueueHooks, queuePollIntervalMs, releaseJob } from "./queue";
-import { deadLetterQueue, getJob, listJobKinds } from "./registry";
-import { runJob, type RunOutcome, type RunReport } from "./runner";
+import { drainDeadLetters } from "./dead-letters";
+import { Heartbeat, type HeldJob, type LivenessOptions } from "./heartbeat";
+import { describeOutcome, settleOutcome } from "./outcome";
+import { ensureQueue, getBoss, jobLog, localQueueHooks, queuePollIntervalMs, releaseJob } from "./queue";
+import { getJob, listJobKinds } from "./registry";
+import { runJob } from "./runner";
 
 /** Options of {@link startWorker}; every field has an env-driven default. */
 export interface WorkerOptions {
@@ -36,10 +45,12 @@ export interface WorkerOptions {
   throttleMs?: number;
   /** Cancellation check interval while a job runs, ms (default 1000). */
   heartbeatMs?: number;
-  /** Where the one line per job goes (default: stdout with a "[jobs]" prefix). */
   /** Also log every successful item job (default: SPRINT_JOB_LOG=verbose). */
   logItemSuccess?: boolean;
+  /** Where the one line per job goes (default: stdout with a "[jobs]" prefix). */
   log?: (line: string) => void;
+  /** Liveness beat and staleness (heartbeat.ts). */
+  liveness?: LivenessOptions;
 }
 
 /** Options of {@link Worker.stop}. */
@@ -57,6 +68,8 @@ export interface Worker {
   readonly itemConcurrency: number;
   /** Jobs running now. */
   running(): number;
+  /** This worker's id in `WorkerHeartbeat`. */
+  readonly workerId: string;
   /** Graceful stop (idempotent). Does not close the queue: call stopQueue() afterwards when exiting. */
   stop(opts?: StopOptions): Promise<void>;
 }
@@ -71,239 +84,231 @@ const wait = (ms: number) =>
     setTimeout(resolve, ms).unref();
   });
 
-/** Subscribes to every registered kind (or `opts.kinds`) and starts polling. Resolves once the queues exist. */
-export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
+interface Settings {
+  concurrency: number;
+  itemConcurrency: number;
+  kinds: string[];
+  pollMs: number;
+  deadLetterPollMs: number;
+  log: (line: string) => void;
+  logItemSuccess: boolean;
+}
+
+function resolveSettings(opts: WorkerOptions): Settings {
   const concurrency = opts.concurrency ?? positiveIntEnv("SPRINT_WORKER_CONCURRENCY", 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Worker concurrency must be a positive integer (got ${concurrency})`);
   const itemConcurrency = opts.itemConcurrency ?? positiveIntEnv("SPRINT_WORKER_ITEM_CONCURRENCY", 4);
   if (!Number.isInteger(itemConcurrency) || itemConcurrency < 1) throw new Error(`Worker itemConcurrency must be a positive integer (got ${itemConcurrency})`);
-  const kinds = opts.kinds ?? listJobKinds();
-  const pollMs = opts.pollIntervalMs ?? queuePollIntervalMs();
-  const deadLetterPollMs = opts.deadLetterPollMs ?? 5000;
-  const log = opts.log ?? jobLog;
-
-  const boss = await getBoss();
-  for (const kind of kinds) await ensureQueue(getJob(kind));
-  const poolOf = (kind: string): "task" | "item" => getJob(kind).mode;
-  const limits = { task: concurrency, item: itemConcurrency };
-  const busy = { task: 0, item: 0 };
-  /** Kinds not fetched until the given time (an item was deferred: its run is at its limit). */
-  const backoffUntil = new Map<string, number>();
-  let nextDeadLetterCheck = 0;
-
-  const stopController = new AbortController();
-  let stopping = false;
-  let stopPromise: Promise<void> | undefined;
-  const inflight = new Map<symbol, Promise<void>>();
-  const sleepers = new Set<() => void>();
-  let woken = false; // a wake-up arrived since the current fetch cycle began: do not sleep after it
-  const wakeAll = () => {
-    woken = true;
-    for (const wake of [...sleepers]) wake();
+  return {
+    concurrency,
+    itemConcurrency,
+    kinds: opts.kinds ?? listJobKinds(),
+    pollMs: opts.pollIntervalMs ?? queuePollIntervalMs(),
+    deadLetterPollMs: opts.deadLetterPollMs ?? 5000,
+    log: opts.log ?? jobLog,
+    logItemSuccess: opts.logItemSuccess ?? process.env.SPRINT_JOB_LOG === "verbose",
   };
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Sleeps that end early on a wake-up (a local enqueue, a freed slot, stop). */
+class Waker {
+  private readonly sleepers = new Set<() => void>();
+  /** A wake-up arrived since {@link resetCycle}: the loop should not sleep after this cycle. */
+  woken = false;
+
+  resetCycle(): void {
+    this.woken = false;
+  }
+
+  wakeAll(): void {
+    this.woken = true;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        sleepers.delete(done);
+        this.sleepers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      sleepers.add(done);
+      this.sleepers.add(done);
     });
-  const offEnqueued = localQueueHooks.onEnqueued((kind) => {
-    if (kinds.includes(kind)) wakeAll();
-  });
+  }
+}
 
-  async function settle(kind: string, jobId: string, outcome: RunOutcome): Promise<void> {
-    switch (outcome.type) {
-      case "succeeded":
-        await boss.complete(kind, jobId, outcome.output === undefined ? undefined : (outcome.output as object));
-        return;
-      case "retry":
-      case "failed":
-        await boss.fail(kind, jobId, { message: outcome.error });
-        return;
-      case "failed-permanently":
-        await boss.complete(kind, jobId, { error: outcome.error, permanent: true });
-        return;
-      case "skipped":
-        await boss.complete(kind, jobId, { skipped: outcome.reason });
-        return;
-      case "cancelled":
-        await boss.cancel(kind, jobId);
-        return;
-      case "released":
-        await releaseJob(kind, jobId);
-        return;
-      case "deferred":
-        await releaseJob(kind, jobId, outcome.delayMs);
-        return;
-    }
+/** The two slot pools (task / item) and the jobs running in them. */
+class JobSlots {
+  readonly limits: Record<"task" | "item", number>;
+  readonly busy = { task: 0, item: 0 };
+  /** Kinds not fetched until the given time (an item was deferred: its run is at its limit). */
+  readonly backoffUntil = new Map<string, number>();
+  readonly inflight = new Map<symbol, { job: HeldJob; done: Promise<void> }>();
+  readonly stopController = new AbortController();
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly s: Settings,
+    private readonly opts: WorkerOptions,
+    private readonly waker: Waker,
+  ) {
+    this.limits = { task: s.concurrency, item: s.itemConcurrency };
   }
 
-  function describe(r: RunReport): string {
-    const o = r.outcome;
-    switch (o.type) {
-      case "succeeded":
-        return o.output === undefined ? "succeeded" : `succeeded → ${JSON.stringify(o.output).slice(0, 300)}`;
-      case "cancelled":
-      case "released":
-        return o.type;
-      case "retry":
-        return `failed, will retry: ${o.error}`;
-      case "failed":
-      case "failed-permanently":
-        return `failed: ${o.error}`;
-      case "skipped":
-        return `skipped (${o.reason})`;
-      case "deferred":
-        return `deferred (${o.reason})`;
-    }
+  poolOf(kind: string): "task" | "item" {
+    return getJob(kind).mode;
   }
 
-  function launch(kind: string, job: PgBoss.JobWithMetadata<unknown>): void {
+  free(kind: string): number {
+    const pool = this.poolOf(kind);
+    return this.limits[pool] - this.busy[pool];
+  }
+
+  /** Every pool that serves some kind is full. */
+  full(): boolean {
+    return (["task", "item"] as const).every((pool) => this.busy[pool] >= this.limits[pool] || !this.s.kinds.some((k) => this.poolOf(k) === pool));
+  }
+
+  /** The jobs held now (for the heartbeat). */
+  held(): HeldJob[] {
+    return [...this.inflight.values()].map((f) => f.job);
+  }
+
+  /** Runs one fetched job in a slot: the attempt, its outcome in pg-boss, one log line. */
+  launch(kind: string, job: PgBoss.JobWithMetadata<unknown>): void {
     const started = Date.now();
     const token = Symbol(job.id);
-    const pool = poolOf(kind);
-    busy[pool]++;
+    const pool = this.poolOf(kind);
+    this.busy[pool]++;
     let deferred = false;
-    const p = (async () => {
+    const done = (async () => {
       try {
-        const r = await runJob(job, { stopSignal: stopController.signal, throttleMs: opts.throttleMs, heartbeatMs: opts.heartbeatMs });
-        await settle(kind, job.id, r.outcome);
+        const r = await runJob(job, { stopSignal: this.stopController.signal, throttleMs: this.opts.throttleMs, heartbeatMs: this.opts.heartbeatMs });
+        await settleOutcome(this.boss, kind, job.id, r.outcome);
         if (r.outcome.type === "deferred") {
           // Its run is at its limit: leave this kind alone for a poll interval instead of churning through
           // the queue (other runs' items are picked up at the next poll).
           deferred = true;
-          backoffUntil.set(kind, Date.now() + pollMs);
+          this.backoffUntil.set(kind, Date.now() + this.s.pollMs);
           return;
         }
-        backoffUntil.delete(kind); // a slot of some run freed here: its next item may fit now
+        this.backoffUntil.delete(kind); // a slot of some run freed here: its next item may fit now
         // Item jobs (one per trace) that went fine are not logged one by one unless asked (SPRINT_JOB_LOG=verbose):
         // a 100k-trace run would bury everything else. Failures, retries and task jobs always are.
-        if (pool === "item" && (r.outcome.type === "succeeded" || r.outcome.type === "skipped") && !(opts.logItemSuccess ?? process.env.SPRINT_JOB_LOG === "verbose")) return;
-        log(
+        if (pool === "item" && (r.outcome.type === "succeeded" || r.outcome.type === "skipped") && !this.s.logItemSuccess) return;
+        this.s.log(
           `${kind} job=${job.id.slice(0, 8)}${pool === "task" ? ` task=${r.taskId ?? "?"}` : ""} attempt ${r.attempt}/${r.maxAttempts} ` +
-            `${describe(r)} in ${Date.now() - started} ms (picked up ${r.pickupMs} ms after it was ready)`,
+            `${describeOutcome(r)} in ${Date.now() - started} ms (picked up ${r.pickupMs} ms after it was ready)`,
         );
       } catch (err) {
-        log(`${kind} job=${job.id.slice(0, 8)} could not record its outcome: ${err instanceof Error ? err.message : String(err)} (pg-boss retries it after expiry)`);
+        this.s.log(`${kind} job=${job.id.slice(0, 8)} could not record its outcome: ${errText(err)} (pg-boss retries it after expiry)`);
       } finally {
-        inflight.delete(token);
-        busy[pool]--;
-        if (!deferred) wakeAll();
+        this.inflight.delete(token);
+        this.busy[pool]--;
+        if (!deferred) this.waker.wakeAll();
       }
     })();
-    inflight.set(token, p);
+    const startedOn = job.startedOn instanceof Date ? job.startedOn.toISOString() : new Date(job.startedOn ?? Date.now()).toISOString();
+    this.inflight.set(token, { job: { kind, id: job.id, startedOn }, done });
   }
 
-  /** The failure message pg-boss stored on a failed job (runner's `{ message }`, or expiry's `{ value: { message } }`). */
-  function failureMessage(output: unknown): string {
-    const o = output as { message?: unknown; value?: { message?: unknown } } | null;
-    const m = o?.message ?? o?.value?.message;
-    return typeof m === "string" && m ? m : "the job failed";
+  all(): Promise<unknown> {
+    return Promise.all([...this.inflight.values()].map((f) => f.done));
   }
+}
 
-  /**
-   * Records what a dead letter stands for, once: a task whose last attempt died (expired) becomes failed; an
-   * item's `giveUp` runs. Then completes the dead letter (it stays in the queue, completed, for inspection).
-   */
-  async function drainDeadLetters(): Promise<void> {
-    for (const kind of kinds) {
-      if (stopping) return;
-      const def = getJob(kind);
-      const dead = deadLetterQueue(kind);
+interface LoopState {
+  stopping: boolean;
+}
+
+/**
+ * One fetch loop for all kinds (so fetches never race for slots): each cycle asks every kind, starting
+ * from a rotating one, for up to the free slots, and records what it got in the heartbeat before the jobs
+ * start. It sleeps `pollMs` when the queues looked empty or all slots are busy; a wake-up (local enqueue,
+ * a slot freed) ends the sleep or skips it. Dead letters are drained every `deadLetterPollMs`.
+ */
+async function fetchLoop(boss: PgBoss, s: Settings, slots: JobSlots, waker: Waker, heartbeat: Heartbeat, state: LoopState): Promise<void> {
+  let nextDeadLetterCheck = 0;
+  for (let cycle = 0; !state.stopping; cycle++) {
+    waker.resetCycle();
+    let maybeMore = false;
+    if (Date.now() >= nextDeadLetterCheck) {
+      nextDeadLetterCheck = Date.now() + s.deadLetterPollMs;
+      await drainDeadLetters(boss, s.kinds, s.log, () => state.stopping).catch((err: unknown) => s.log(`dead letters: ${errText(err)}`));
+    }
+    for (let i = 0; i < s.kinds.length && !state.stopping; i++) {
+      const kind = s.kinds[(cycle + i) % s.kinds.length] as string;
+      const free = slots.free(kind);
+      if (free <= 0) continue;
+      if ((slots.backoffUntil.get(kind) ?? 0) > Date.now()) continue;
       let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
       try {
-        jobs = await boss.fetch<unknown>(dead, { batchSize: 20, includeMetadata: true });
+        jobs = await boss.fetch<unknown>(kind, { batchSize: free, includeMetadata: true });
       } catch (err) {
-        log(`${dead}: fetch failed: ${err instanceof Error ? err.message : String(err)}`);
+        s.log(`${kind}: fetch failed: ${errText(err)}`);
       }
+      if (jobs.length === free) maybeMore = true;
       for (const job of jobs) {
-        const error = failureMessage(job.output);
-        try {
-          if (def.mode === "item") {
-            await def.giveUp(job.data, `Gave up after ${job.retryLimit + 1} attempt${job.retryLimit === 0 ? "" : "s"}: ${error}`);
-          } else {
-            const data = jobDataSchema.safeParse(job.data);
-            if (data.success) {
-              await prisma.task.updateMany({
-                where: { id: data.data.taskId, status: { in: ["queued", "running"] } },
-                data: { status: "failed", error, message: "Failed: its last attempt did not finish", finishedAt: new Date() },
-              });
-            }
-          }
-          await boss.complete(dead, job.id);
-        } catch (err) {
-          log(`${dead} job=${job.id.slice(0, 8)}: could not record the dead letter: ${err instanceof Error ? err.message : String(err)}`);
-          await boss.fail(dead, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
-        }
+        if (state.stopping) await releaseJob(kind, job.id).catch(() => undefined);
+        else slots.launch(kind, job);
       }
+      if (jobs.length > 0) await heartbeat.record();
+    }
+    if (!state.stopping && (slots.full() || (!maybeMore && !waker.woken))) await waker.sleep(s.pollMs);
+  }
+}
+
+/** Stops fetching, lets running jobs finish for `timeoutMs`, then aborts and releases the rest. */
+async function stopGracefully(s: Settings, slots: JobSlots, loops: Promise<unknown>[], stopOpts: StopOptions): Promise<void> {
+  const timeoutMs = stopOpts.timeoutMs ?? positiveIntEnv("SPRINT_WORKER_STOP_TIMEOUT_MS", 10_000);
+  await Promise.all(loops);
+  if (slots.inflight.size > 0) {
+    s.log(`stopping: waiting up to ${timeoutMs} ms for ${slots.inflight.size} running job(s)`);
+    await Promise.race([slots.all(), wait(timeoutMs)]);
+  }
+  if (slots.inflight.size > 0) {
+    s.log(`stopping: releasing ${slots.inflight.size} job(s) back to the queue`);
+    slots.stopController.abort();
+    await Promise.race([slots.all(), wait(stopOpts.abortGraceMs ?? 5000)]);
+    if (slots.inflight.size > 0) {
+      s.log(`stopping: ${slots.inflight.size} job(s) did not stop in time; pg-boss retries them when they expire`);
     }
   }
+}
 
-  /**
-   * One fetch loop for all kinds (so fetches never race for slots): each cycle asks every kind, starting
-   * from a rotating one, for up to the free slots. It sleeps `pollMs` when the queues looked empty or all
-   * slots are busy; a wake-up (local enqueue, a slot freed) ends the sleep or skips it.
-   */
-  async function loop(): Promise<void> {
-    for (let cycle = 0; !stopping; cycle++) {
-      woken = false;
-      let maybeMore = false;
-      if (Date.now() >= nextDeadLetterCheck) {
-        nextDeadLetterCheck = Date.now() + deadLetterPollMs;
-        await drainDeadLetters().catch((err: unknown) => log(`dead letters: ${err instanceof Error ? err.message : String(err)}`));
-      }
-      for (let i = 0; i < kinds.length && !stopping; i++) {
-        const kind = kinds[(cycle + i) % kinds.length] as string;
-        const pool = poolOf(kind);
-        const free = limits[pool] - busy[pool];
-        if (free <= 0) continue;
-        if ((backoffUntil.get(kind) ?? 0) > Date.now()) continue;
-        let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
-        try {
-          jobs = await boss.fetch<unknown>(kind, { batchSize: free, includeMetadata: true });
-        } catch (err) {
-          log(`${kind}: fetch failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
-        if (jobs.length === free) maybeMore = true;
-        for (const job of jobs) {
-          if (stopping) await releaseJob(kind, job.id).catch(() => undefined);
-          else launch(kind, job);
-        }
-      }
-      const full = (["task", "item"] as const).every((pool) => busy[pool] >= limits[pool] || !kinds.some((k) => poolOf(k) === pool));
-      if (!stopping && (full || (!maybeMore && !woken))) await sleep(pollMs);
-    }
-  }
-
-  const loops = kinds.length === 0 ? [] : [loop().catch((err: unknown) => log(`worker loop crashed: ${err instanceof Error ? err.message : String(err)}`))];
-
+/** Subscribes to every registered kind (or `opts.kinds`) and starts polling. Resolves once the queues exist. */
+export async function startWorker(opts: WorkerOptions = {}): Promise<Worker> {
+  const s = resolveSettings(opts);
+  const boss = await getBoss();
+  for (const kind of s.kinds) await ensureQueue(getJob(kind));
+  const waker = new Waker();
+  const slots = new JobSlots(boss, s, opts, waker);
+  const heartbeat = new Heartbeat(boss, () => slots.held(), s.log, opts.liveness);
+  await heartbeat.start();
+  const state: LoopState = { stopping: false };
+  const offEnqueued = localQueueHooks.onEnqueued((kind) => {
+    if (s.kinds.includes(kind)) waker.wakeAll();
+  });
+  const loops = s.kinds.length === 0 ? [] : [fetchLoop(boss, s, slots, waker, heartbeat, state).catch((err: unknown) => s.log(`worker loop crashed: ${errText(err)}`))];
+  let stopPromise: Promise<void> | undefined;
   return {
-    kinds,
-    concurrency,
-    itemConcurrency,
-    running: () => inflight.size,
+    kinds: s.kinds,
+    concurrency: s.concurrency,
+    itemConcurrency: s.itemConcurrency,
+    workerId: heartbeat.id,
+    running: () => slots.inflight.size,
     stop(stopOpts: StopOptions = {}) {
       stopPromise ??= (async () => {
-        const timeoutMs = stopOpts.timeoutMs ?? positiveIntEnv("SPRINT_WORKER_STOP_TIMEOUT_MS", 10_000);
-        stopping = true;
+        state.stopping = true;
         offEnqueued();
-        wakeAll();
-        await Promise.all(loops);
-        if (inflight.size > 0) {
-          log(`stopping: waiting up to ${timeoutMs} ms for ${inflight.size} running job(s)`);
-          await Promise.race([Promise.all(inflight.values()), wait(timeoutMs)]);
-        }
-        if (inflight.size > 0) {
-          log(`stopping: releasing ${inflight.size} job(s) back to the queue`);
-          stopController.abort();
-          await Promise.race([Promise.all(inflight.values()), wait(stopOpts.abortGraceMs ?? 5000)]);
-          if (inflight.size > 0) {
-            log(`stopping: ${inflight.size} job(s) did not stop in time; pg-boss retries them when they expire`);
-          }
+        waker.wakeAll();
+        try {
+          await stopGracefully(s, slots, loops, stopOpts);
+        } finally {
+          await heartbeat.stop();
         }
       })();
       return stopPromise;

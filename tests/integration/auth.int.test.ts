@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../server/db/client";
 import { SignUpError, signUp } from "../../server/auth/accounts";
 import { createCaller } from "../../server/api/root";
-import { isSignInBlocked, maxFailures, recordSignInFailure } from "../../server/auth/rate-limit";
+import { isSignInBlocked, maxFailures, reserveSignInAttempt, settleSignInAttempt } from "../../server/auth/rate-limit";
+import { checkCredentials } from "../../server/auth/credentials";
+import { closeSession, openSession, sessionIsOpen } from "../../server/auth/sessions";
 import { verifyPassword } from "../../server/auth/password";
 
 process.env.SPRINT_BCRYPT_COST = "4";
@@ -15,6 +17,7 @@ afterAll(async () => {
   const users = await db.user.findMany({ where: { email: { endsWith: `-${tag}@example.test` } }, select: { id: true } });
   await db.workspace.deleteMany({ where: { memberships: { some: { userId: { in: users.map((u) => u.id) } } } } });
   await db.user.deleteMany({ where: { id: { in: users.map((u) => u.id) } } });
+  await db.signInAttempt.deleteMany({ where: { email: { endsWith: `-${tag}@example.test` } } });
   await db.$disconnect();
 });
 
@@ -68,13 +71,66 @@ describe("accounts", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: owner.userId } })).sessionVersion).toBe(before + 1);
   });
 
-  it("sign-in is blocked after repeated failures for that email only", async () => {
+  it("sign-in is blocked after repeated failures for that email and address only", async () => {
     const victim = email("victim");
     for (let i = 0; i < maxFailures(); i++) {
-      expect(await isSignInBlocked(db, victim)).toBe(false);
-      await recordSignInFailure(db, victim);
+      expect(await isSignInBlocked(db, victim, "10.0.0.1")).toBe(false);
+      const r = await reserveSignInAttempt(db, victim, "10.0.0.1");
+      expect(r.ok).toBe(true);
+      if (r.ok) await settleSignInAttempt(db, r.attemptId, "failed");
     }
-    expect(await isSignInBlocked(db, victim)).toBe(true);
-    expect(await isSignInBlocked(db, email("bystander"))).toBe(false);
+    expect(await isSignInBlocked(db, victim, "10.0.0.1")).toBe(true);
+    expect((await reserveSignInAttempt(db, victim, "10.0.0.1")).ok).toBe(false);
+    expect(await isSignInBlocked(db, email("bystander"), "10.0.0.1")).toBe(false);
+  });
+
+  it("concurrent guesses: only the limit's worth are checked, the right password among them is refused once the limit is hit", async () => {
+    const owner = await signUp(db, { name: "Target", email: email("target"), password: "right-password-1" });
+    expect(owner.userId).toBeTruthy();
+    const attacker = "203.0.113.9";
+    const wrong = Array.from({ length: 12 }, (_, i) => checkCredentials(db, email("target"), `wrong-${i}`, attacker));
+    // The right password is sent while the wrong ones are in flight.
+    await new Promise((r) => setTimeout(r, 20));
+    const right = checkCredentials(db, email("target"), "right-password-1", attacker);
+    const results = await Promise.all([...wrong, right]);
+    const checked = results.filter((r) => r.ok || r.reason === "wrong_credentials");
+    expect(checked.length).toBeLessThanOrEqual(maxFailures());
+    expect(results.filter((r) => !r.ok && r.reason === "rate_limited").length).toBeGreaterThanOrEqual(13 - maxFailures());
+    expect(results.at(-1)).toEqual({ ok: false, reason: "rate_limited" });
+    const rows = await db.signInAttempt.count({ where: { email: email("target"), address: attacker } });
+    expect(rows).toBe(maxFailures());
+    // And afterwards, still refused from that address.
+    expect(await checkCredentials(db, email("target"), "right-password-1", attacker)).toEqual({ ok: false, reason: "rate_limited" });
+  });
+
+  it("a stranger's failures from another address do not lock the owner out", async () => {
+    await signUp(db, { name: "Colleague", email: email("colleague"), password: "colleague-pass-1" });
+    for (let i = 0; i < maxFailures() + 3; i++) await checkCredentials(db, email("colleague"), `guess-${i}`, "198.51.100.7");
+    expect(await checkCredentials(db, email("colleague"), "colleague-pass-1", "198.51.100.7")).toEqual({ ok: false, reason: "rate_limited" });
+    const own = await checkCredentials(db, email("colleague"), "colleague-pass-1", "192.0.2.44");
+    expect(own.ok).toBe(true);
+  });
+
+  it("the per-email ceiling stops a guess spread over many addresses", async () => {
+    process.env.SPRINT_SIGNIN_MAX_FAILURES_PER_EMAIL = "8";
+    try {
+      await signUp(db, { name: "Spread", email: email("spread"), password: "spread-pass-1" });
+      for (let i = 0; i < 8; i++) expect(await checkCredentials(db, email("spread"), `g-${i}`, `198.18.0.${i}`)).toEqual({ ok: false, reason: "wrong_credentials" });
+      expect(await checkCredentials(db, email("spread"), "spread-pass-1", "198.18.1.1")).toEqual({ ok: false, reason: "rate_limited" });
+    } finally {
+      delete process.env.SPRINT_SIGNIN_MAX_FAILURES_PER_EMAIL;
+    }
+  });
+
+  it("a closed session is refused; others of the same user stay open", async () => {
+    const u = await signUp(db, { name: "Sess", email: email("sess"), password: "sess-pass-123" });
+    const a = await openSession(db, u.userId);
+    const b = await openSession(db, u.userId);
+    expect(await sessionIsOpen(db, a, u.userId)).toBe(true);
+    await closeSession(db, a);
+    expect(await sessionIsOpen(db, a, u.userId)).toBe(false);
+    expect(await sessionIsOpen(db, b, u.userId)).toBe(true);
+    expect(await sessionIsOpen(db, b, "someone-else")).toBe(false);
+    expect(await sessionIsOpen(db, undefined, u.userId)).toBe(false);
   });
 });

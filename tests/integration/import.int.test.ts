@@ -143,6 +143,101 @@ describe("runImport", () => {
     expect(await prisma.trace.count({ where: { datasetId: ds.id } })).toBe(197);
   });
 
+  it("bad bytes and shapes are per-line issues, the good lines are kept, no raw error reaches the user", async () => {
+    const ds = await newDataset("hostile");
+    const good = (i: number) => JSON.stringify({ question: `Hostile ${i}: 3 + ${i}?`, reasoning: `3 + ${i} = ${3 + i}. Check: ${3 + i} − 3 = ${i}.`, answer: String(3 + i) });
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    const lines = [
+      good(1),
+      String.raw`{"question": "escaped NUL \u0000 here", "reasoning": "fine"}`, // 2: a JSON-escaped NUL Postgres cannot store
+      `{"question": "raw NUL byte ${String.fromCharCode(0)} here", "reasoning": "x"}`, // 3: a raw 0x00 byte (invalid JSON)
+      good(4),
+      `{"question": "deep", "reasoning": "deep extra", "extra": ${deep}}`, // 5: 100,000-deep nesting
+      String.raw`{"question": "Lone surrogate", "reasoning": "half \ud800 a pair"}`, // 6: kept, the half pair becomes U+FFFD
+      String.raw`{"question": "NUL in the answer", "reasoning": "r", "answer": "4\u0000"}`, // 7
+      good(8),
+    ];
+    expect(lines[2]).toContain(String.fromCharCode(0));
+    const { summary, row, issues } = await importText(ds.id, `${lines.join("\n")}\n`, { batchSize: 3 });
+    expect(summary).toMatchObject({ status: "succeeded", rowsRead: 8, rowsOk: 4, rowsBad: 4 });
+    expect(summary.error).toBeUndefined();
+    expect(row.error).toBeNull();
+    expect(issues.map((i) => i.line)).toEqual([2, 3, 5, 7]);
+    const reason = Object.fromEntries(issues.map((i) => [i.line, i.reason]));
+    expect(reason[2]).toMatch(/^question contains a NUL character/);
+    expect(reason[3]).toMatch(/^Invalid JSON: /);
+    expect(reason[5]).toMatch(/Nested too deeply: more than 64 levels/);
+    expect(reason[7]).toMatch(/^answer contains a NUL character/);
+    for (const i of issues) {
+      expect(i.reason).not.toMatch(/Maximum call stack|unsupported Unicode escape|invalid byte sequence/);
+      expect(i.excerpt ?? "").not.toContain(String.fromCharCode(0));
+    }
+    expect(issues.find((i) => i.line === 3)?.excerpt).toContain("\u2400"); // the NUL shown as ␀
+    const kept = await prisma.trace.findMany({ where: { datasetId: ds.id }, select: { question: true }, orderBy: { question: "asc" } });
+    expect(kept.map((t) => t.question)).toEqual(["Hostile 1: 3 + 1?", "Hostile 4: 3 + 4?", "Hostile 8: 3 + 8?", "Lone surrogate"]);
+  });
+
+  it("a batch write that fails anyway is retried row by row: only the failing row is lost, the error is generic", async () => {
+    const ds = await newDataset("row-by-row");
+    const lines = [1, 2, 3, 4].map((i) => JSON.stringify({ question: `Row ${i}?`, reasoning: `Reasoning ${i}.`, id: i === 3 ? "x".repeat(10) : `r${i}` }));
+    // A pool whose trace insert fails whenever the batch holds the row with id xxxxxxxxxx (a stand-in for an
+    // unforeseen database error).
+    const { importPool } = await import("../../server/curation/import/bulk");
+    const real = importPool();
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const pool = {
+      connect: async () => {
+        const client = await real.connect();
+        const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+        return Object.assign(Object.create(client) as object, {
+          query: (text: unknown, values?: unknown[]) => {
+            if (typeof text === "string" && text.includes('INSERT INTO "Trace"') && JSON.stringify(values).includes("xxxxxxxxxx")) {
+              return Promise.reject(new Error('insert or update on table "Trace" violates something internal'));
+            }
+            return query(text, values);
+          },
+          release: () => client.release(),
+        });
+      },
+    } as unknown as import("pg").Pool;
+    try {
+      const { summary, issues } = await importText(ds.id, lines.join("\n"), { pool });
+      expect(summary).toMatchObject({ status: "succeeded", rowsRead: 4, rowsOk: 3, rowsBad: 1 });
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatchObject({ line: 3, kind: "invalid" });
+      expect(issues[0]?.reason).toMatch(/^Could not be stored \(internal error, ref [\w-]+\)$/);
+      expect(issues[0]?.reason).not.toContain("violates");
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await prisma.trace.count({ where: { datasetId: ds.id } })).toBe(3);
+  });
+
+  it("outputs preset: traces without a question are kept, and get their question from a later import instead of a copy", async () => {
+    const ds = await newDataset("outputs");
+    const out = (i: number) => `<think>\nWe need ${i} × 9. ${i} × 9 = ${9 * i}.\n\nWait, re-check: ${9 * i} ÷ 9 = ${i}. Good.\n</think>`;
+    const first = [1, 2, 3].map((i) => JSON.stringify({ id: `p-${i}`, output: out(i), ...(i === 1 ? { question: "What is 1 × 9?" } : {}) })).join("\n");
+    const a = await importText(ds.id, first, { preset: "outputs" });
+    expect(a.summary).toMatchObject({ status: "succeeded", rowsOk: 3, rowsBad: 0 });
+    const before = await prisma.trace.findMany({ where: { datasetId: ds.id }, orderBy: { externalId: "asc" } });
+    expect(before.map((t) => [t.externalId, t.question])).toEqual([
+      ["p-1", "What is 1 × 9?"],
+      ["p-2", ""],
+      ["p-3", ""],
+    ]);
+    expect(before[1]?.reasoning).toContain("2 × 9 = 18");
+    // Again, now with questions for p-2 (and p-1 unchanged): p-2 gets its question, nothing is duplicated.
+    const second = [1, 2].map((i) => JSON.stringify({ id: `p-${i}`, output: out(i), question: `What is ${i} × 9?`, answer: String(9 * i) })).join("\n");
+    const b = await importText(ds.id, second, { preset: "outputs" });
+    expect(b.summary).toMatchObject({ status: "succeeded", rowsOk: 1, rowsDuplicate: 1 });
+    const after = await prisma.trace.findMany({ where: { datasetId: ds.id }, orderBy: { externalId: "asc" } });
+    expect(after).toHaveLength(3);
+    const p2 = after.find((t) => t.externalId === "p-2")!;
+    expect(p2).toMatchObject({ id: before[1]!.id, question: "What is 2 × 9?", referenceAnswer: "18", contentHash: contentHash("What is 2 × 9?", p2.reasoning) });
+    expect(after.find((t) => t.externalId === "p-3")?.question).toBe("");
+  });
+
   it("skips and reports duplicates within a file, also across batches", async () => {
     const ds = await newDataset("dups");
     const a = JSON.stringify({ question: "Q1", reasoning: "R1" });

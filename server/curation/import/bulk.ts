@@ -89,6 +89,28 @@ export async function insertTraces(client: pg.PoolClient, datasetId: string, row
   return r.rows;
 }
 
+/**
+ * Gives a question to traces of the dataset that were imported without one (`outputs` preset): a trace whose
+ * content hash is that of (empty question, same reasoning) gets the question, the answer if it had none, and
+ * its new content hash — unless a trace with that hash is already there. Returns the new hashes filled.
+ */
+export async function fillMissingQuestions(
+  client: pg.PoolClient,
+  datasetId: string,
+  rows: readonly { emptyHash: string; contentHash: string; question: string; referenceAnswer: string | null }[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const r = await client.query<{ contentHash: string }>(
+    `UPDATE "Trace" t SET "question" = v."question", "referenceAnswer" = COALESCE(t."referenceAnswer", v."referenceAnswer"), "contentHash" = v."contentHash"
+     FROM jsonb_to_recordset($2::jsonb) AS v("emptyHash" text, "contentHash" text, "question" text, "referenceAnswer" text)
+     WHERE t."datasetId" = $1 AND t."question" = '' AND t."contentHash" = v."emptyHash"
+       AND NOT EXISTS (SELECT 1 FROM "Trace" x WHERE x."datasetId" = $1 AND x."contentHash" = v."contentHash")
+     RETURNING t."contentHash" AS "contentHash"`,
+    [datasetId, JSON.stringify(rows)],
+  );
+  return new Set(r.rows.map((x) => x.contentHash));
+}
+
 /** Inserts curated trajectories (version 1, no curation run). */
 export async function insertCurated(client: pg.PoolClient, datasetId: string, rows: readonly CuratedRow[]): Promise<void> {
   if (rows.length === 0) return;

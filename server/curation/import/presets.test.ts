@@ -194,3 +194,23 @@ describe("presetMapping", () => {
     expect(detectPreset("x")).toBeNull();
   });
 });
+
+describe("outputs preset (raw .txt model outputs)", () => {
+  const output = "<think>\nLet me compute 12 × 13. 12 × 13 = 156.\n\nWait, check: 13 × 12 = 120 + 36 = 156. Yes.\n</think>";
+  it("takes the reasoning from the output and the id; the question may be missing", () => {
+    const r = mapRecord({ id: "run-7/problem-003", output }, "outputs");
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.row.question).toBe("");
+    expect(r.row.externalId).toBe("run-7/problem-003");
+    expect(r.row.reasoning).toContain("12 × 13 = 156");
+    expect(r.row.reasoning).not.toContain("<think>");
+  });
+  it("keeps a joined question and answer", () => {
+    const r = mapRecord({ id: "p3", output: `${output}\n\n**Final Answer**\n\\boxed{156}`, question: "What is $12 \\times 13$?", answer: "156" }, "outputs");
+    expect(r).toMatchObject({ ok: true, row: { question: "What is $12 \\times 13$?", referenceAnswer: "156", externalId: "p3" } });
+  });
+  it("still refuses an empty output", () => {
+    expect(mapRecord({ id: "p4", output: "   " }, "outputs")).toMatchObject({ ok: false });
+  });
+});

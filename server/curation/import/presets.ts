@@ -12,6 +12,10 @@
  *   reasoning_content/thinking/cot/response/output…), chat `messages`, and R1 `<think>…</think>` output.
  * - `sprint` — already-curated SPRINT trajectories (`trajectory`/`text`/…, or chat `messages` as exported):
  *   parsed strictly (server/sprint/format.ts); the row carries the trajectory, imported as curated.
+ * - `outputs` — raw model outputs, one per record `{id, output, question?, answer?}` (the import page builds
+ *   these from a folder of `.txt` files or a `.zip`, file name = id, joined with an optional questions
+ *   JSONL): the question may be missing — such a trace counts for statistics and evaluation, and curation
+ *   skips it until it has one.
  * - `custom` — a mapping of target fields to dotted source paths (`conversations.1.value`, `a[0].b`,
  *   `messages.-1.content` for the last element).
  *
@@ -28,7 +32,7 @@ import { extractBoxed, parseTrajectory, serializeTrajectory, stripTags } from ".
 import { parseSequentialTrace } from "../../sprint/sequential";
 import type { Trajectory } from "../../sprint/types";
 
-export const PRESET_IDS = ["openthoughts", "s1k", "plain", "sprint", "custom"] as const;
+export const PRESET_IDS = ["openthoughts", "s1k", "plain", "sprint", "outputs", "custom"] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 /** A preset, or `auto`: detected from the first record. */
 export type PresetChoice = PresetId | "auto";
@@ -38,6 +42,7 @@ export const PRESET_LABELS: Readonly<Record<PresetId, string>> = {
   s1k: "s1K (question, deepseek_thinking_trajectory, deepseek_attempt)",
   plain: "Plain {question, reasoning, answer}",
   sprint: "Curated SPRINT trajectories (imported as curated)",
+  outputs: "Model outputs {id, output, question?} (question optional)",
   custom: "Custom field mapping",
 };
 
@@ -288,11 +293,20 @@ function deepWellFormed(v: unknown): unknown {
   return v;
 }
 
-function validate(row: MappedTrace): MapResult {
+/** The same, with the question allowed to be empty (the `outputs` preset). */
+const questionlessTraceSchema = mappedTraceSchema.extend({
+  question: z
+    .string()
+    .trim()
+    .max(LIMITS.question, `question is longer than ${nf.format(LIMITS.question)} characters`)
+    .refine((s) => !s.includes(NUL), `question contains a NUL character (\\u0000), which the database cannot store`),
+});
+
+function validate(row: MappedTrace, opts: { questionOptional?: boolean } = {}): MapResult {
   const { curated, ...raw } = row;
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) rest[k] = typeof v === "string" ? wellFormed(v) : k === "metadata" ? deepWellFormed(v) : v;
-  const r = mappedTraceSchema.safeParse(rest);
+  const r = (opts.questionOptional ? questionlessTraceSchema : mappedTraceSchema).safeParse(rest);
   if (!r.success) return { ok: false, reason: r.error.issues.map((i) => i.message).join("; ") };
   const out: MappedTrace = { question: r.data.question, reasoning: r.data.reasoning };
   for (const k of ["referenceAnswer", "referenceSolution", "sourceModel", "externalId"] as const) {
@@ -435,6 +449,25 @@ function mapPlain(rec: Record<string, unknown>): MapResult {
   return validate(row);
 }
 
+/** Raw model outputs: the reasoning (with its `<think>` markers and any trailing answer) and an optional question. */
+function mapOutputs(rec: Record<string, unknown>): MapResult {
+  const rFound = firstOf(rec, REASONING_KEYS);
+  const r = requireText("output", rFound, REASONING_KEYS.join(", "));
+  if (!r.ok) return r;
+  const { reasoning, solution } = splitReasoning(r.text);
+  const qFound = firstOf(rec, QUESTION_KEYS);
+  const question = qFound && typeof qFound.value === "string" ? qFound.value : "";
+  const row: MappedTrace = { question, reasoning };
+  if (solution !== undefined) row.referenceSolution = solution;
+  const answer = optionalText(firstOf(rec, ANSWER_KEYS)) ?? (solution ? extractBoxed(solution) : undefined);
+  if (answer !== undefined) row.referenceAnswer = answer;
+  idAndModel(rec, row);
+  const used = new Set([...(qFound ? [qFound.from] : []), ...(rFound ? [rFound.from] : []), ...ANSWER_KEYS, ...MODEL_KEYS, ...ID_KEYS]);
+  const meta = extraMetadata(rec, used);
+  if (meta) row.metadata = meta;
+  return validate(row, { questionOptional: true });
+}
+
 /** `<Question>…</Question>` inside a text (an exported user message), else the whole text. */
 function questionFromUserMessage(text: string): string {
   const open = text.indexOf("<Question>");
@@ -552,6 +585,8 @@ export function mapRecord(value: unknown, preset: PresetId, mapping: FieldMappin
       return mapPlain(value);
     case "sprint":
       return mapSprint(value);
+    case "outputs":
+      return mapOutputs(value);
   }
 }
 
@@ -609,6 +644,12 @@ export function presetMapping(preset: PresetId, mapping: FieldMapping = {}): Rec
         trajectory: `${TRAJECTORY_KEYS.join(" | ")} | assistant message (strict SPRINT format)`,
         question: `${QUESTION_KEYS.join(" | ")} | <Question> block`,
         reasoning: `${ORIGINAL_REASONING_KEYS.join(" | ")} | the trajectory's text`,
+      };
+    case "outputs":
+      return {
+        reasoning: `${REASONING_KEYS.join(" | ")} (<think>…</think> split off)`,
+        question: `${QUESTION_KEYS.join(" | ")} (optional: without one the trace is not curated)`,
+        externalId: ID_KEYS.join(" | "),
       };
     case "custom":
       return Object.fromEntries(Object.entries(mapping).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;

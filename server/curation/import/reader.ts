@@ -12,9 +12,11 @@
  *   elements; each element is decoded and `JSON.parse`d on its own. A malformed element is reported and
  *   the scan goes on; a broken array structure (text after `]`, a missing `]`) ends the read with an error.
  * - Every record carries `line`: the 1-based line where it starts. Errors say why (invalid JSON with the
- *   parser's message, invalid UTF-8, a record over `maxRecordBytes`); a too-long record is skipped without
- *   being buffered.
+ *   parser's message, invalid UTF-8, a record over `maxRecordBytes`, nesting deeper than `maxDepth` — a
+ *   100,000-deep value parses but breaks every recursive consumer); a too-long record is skipped without
+ *   being buffered. Excerpts never carry NUL or unpaired surrogates (storable.ts), so they can be stored.
  */
+import { nestingDepth, storableText } from "./storable";
 
 /** How the input is laid out. */
 export type SourceFormat = "jsonl" | "json";
@@ -29,9 +31,12 @@ export interface ReaderOptions {
   format?: "auto" | SourceFormat;
   /** A record longer than this (in bytes) is reported and skipped. Default 16 MiB. */
   maxRecordBytes?: number;
+  /** A record nested deeper than this (arrays/objects) is reported and skipped. Default 64. */
+  maxDepth?: number;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
 const EXCERPT_BYTES = 1024;
 export const EXCERPT_CHARS = 200;
 
@@ -54,10 +59,10 @@ function isWs(b: number): boolean {
 
 /** The start of some text: at most {@link EXCERPT_CHARS} characters, never half a surrogate pair. */
 export function excerptOf(text: string): string {
-  if (text.length <= EXCERPT_CHARS) return text;
+  if (text.length <= EXCERPT_CHARS) return storableText(text);
   const cut = text.slice(0, EXCERPT_CHARS);
   const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+  return storableText(last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut);
 }
 
 function formatBytes(n: number): string {
@@ -65,8 +70,10 @@ function formatBytes(n: number): string {
 }
 
 function jsonError(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return `Invalid JSON: ${msg}`;
+  // The parser's own message ("Unexpected token … in JSON at position 12", "Bad control character in string
+  // literal …") is about the user's line; anything else (an engine limit) gets a plain sentence.
+  const msg = err instanceof SyntaxError ? err.message : "the record could not be parsed";
+  return `Invalid JSON: ${storableText(msg).slice(0, 300)}`;
 }
 
 type ArrayState = "start" | "before-element" | "in-element" | "after-element" | "end" | "failed";
@@ -77,6 +84,7 @@ type ArrayState = "start" | "before-element" | "in-element" | "after-element" | 
  */
 export class RecordSplitter {
   private readonly maxRecordBytes: number;
+  private readonly maxDepth: number;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
   private readonly lenient = new TextDecoder("utf-8");
   private mode: "detect" | SourceFormat;
@@ -101,6 +109,7 @@ export class RecordSplitter {
 
   constructor(opts: ReaderOptions = {}) {
     this.maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    this.maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
     const f = opts.format ?? "auto";
     this.mode = f === "auto" ? "detect" : f;
     if (f !== "auto") this.detectedFormat = f;
@@ -242,11 +251,16 @@ export class RecordSplitter {
       return { line, error: "Invalid UTF-8: the file must be UTF-8 encoded", excerpt: excerptOf(this.lenient.decode(bytes.subarray(0, EXCERPT_BYTES))) };
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let value: unknown;
     try {
-      return { line, value: JSON.parse(text) as unknown, text };
+      value = JSON.parse(text) as unknown;
     } catch (err) {
       return { line, error: jsonError(err), excerpt: excerptOf(text) };
     }
+    if (nestingDepth(value, this.maxDepth) > this.maxDepth) {
+      return { line, error: `Nested too deeply: more than ${this.maxDepth} levels of arrays or objects`, excerpt: excerptOf(text) };
+    }
+    return { line, value, text };
   }
 
   // ── JSONL ────────────────────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,10 @@
  *
  * Cancellation is observed between batches: the import row's status set to `cancelled` (tRPC
  * `imports.cancel`) or `signal` aborted (the client went away). Rows of batches already written stay.
+ * Bad input loses nothing else: a line that cannot be parsed, is nested too deeply, or holds text Postgres
+ * cannot store (NUL, unpaired surrogates: storable.ts) is an `ImportIssue` of its own; if a batch write
+ * still fails, its rows are written one by one and only the failing ones become issues. An unexpected
+ * error is logged with a reference and the user sees a plain sentence, never the raw database/JS message.
  * The import ends `succeeded`, `failed` (with the error) or `cancelled`, with finishedAt. Uploading the
  * same file again inserts nothing: every row is reported as a duplicate. When rows were added, a
  * `recount-tokens` task is queued for the dataset (token counts are computed in the background).
@@ -20,11 +24,12 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { PrismaClient } from "../../db/client";
-import { addCounters, importPool, inTransaction, insertCurated, insertIssues, insertTraces, type CounterDelta, type CuratedRow } from "./bulk";
+import { addCounters, fillMissingQuestions, importPool, inTransaction, insertCurated, insertIssues, insertTraces, type CounterDelta, type CuratedRow } from "./bulk";
 import { curatedColumns } from "./curated";
 import { newId } from "./ids";
 import { detectPreset, mapRecord, presetMapping, type FieldMapping, type MappedTrace, type PresetChoice, type PresetId } from "./presets";
 import { excerptOf, readRecords, type ReaderOptions } from "./reader";
+import { findUnstorable, storableText } from "./storable";
 
 export type ImportStatus = "succeeded" | "failed" | "cancelled";
 
@@ -114,7 +119,14 @@ const defaultEnqueue: EnqueueRecount = async ({ workspaceId, datasetId, createdB
 function errorText(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const line = msg.split("\n").find((l) => l.trim() !== "") ?? "Unknown error";
-  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+  return storableText(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+}
+
+/** Logs an unexpected error with a short reference the user can quote; returns the reference. */
+function logInternal(importId: string, where: string, err: unknown): string {
+  const ref = `${importId.slice(-6)}-${Date.now().toString(36).slice(-4)}`;
+  console.error(`[import] ${where} (import ${importId}, ref ${ref}):`, err);
+  return ref;
 }
 
 async function* counting(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
@@ -134,6 +146,14 @@ async function* counting(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array
   } finally {
     await Promise.resolve(it.return?.()).catch(() => undefined);
   }
+}
+
+/** "reasoning" → "The reasoning", "metadata.x.0" → "The field metadata.x.0". */
+function describeField(path: string): string {
+  const top = path.split(".")[0];
+  return path === top && ["question", "reasoning", "referenceAnswer", "referenceSolution", "sourceModel", "externalId"].includes(path)
+    ? `The ${path.replace(/^reference/, "reference ").toLowerCase()}`
+    : `The field ${path}`;
 }
 
 /** Imports a stream of JSONL / JSON-array bytes into a dataset. Never throws for bad input or a failed import: see `status`. */
@@ -186,12 +206,53 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
     inflight.catch(() => undefined); // awaited by the next settle(); never an unhandled rejection meanwhile
   };
 
+  // A batch whose write fails (something the checks above did not foresee) is written again row by row:
+  // the rows that still fail become issues, the others are kept.
   const writeBatch = async (batch: Pending[], batchIssues: Issue[], read: number, bytesAtFlush: number, detected: PresetId | null): Promise<void> => {
+    try {
+      await writeOnce(batch, [...batchIssues], read, bytesAtFlush, detected);
+      return;
+    } catch (err) {
+      if (batch.length === 0) throw err;
+      logInternal(importId, `batch of ${batch.length} rows failed, retrying row by row`, err);
+    }
+    const failed: Issue[] = [];
+    for (const p of batch) {
+      try {
+        await writeOnce([p], [], 0, bytesAtFlush, null);
+      } catch (err) {
+        const ref = logInternal(importId, `line ${p.line} could not be stored`, err);
+        failed.push({ line: p.line, kind: "invalid", reason: `Could not be stored (internal error, ref ${ref})`, excerpt: p.excerpt });
+      }
+    }
+    await writeOnce([], [...batchIssues, ...failed], read, bytesAtFlush, detected);
+  };
+
+  const writeOnce = async (batch: Pending[], batchIssues: Issue[], read: number, bytesAtFlush: number, detected: PresetId | null): Promise<void> => {
     let ok = 0;
     let dup = batchIssues.filter((i) => i.kind === "duplicate").length;
     const bad = batchIssues.length - dup;
     pool ??= importPool();
     await inTransaction(pool, async (client) => {
+      if (batch.length > 0 && preset === "outputs") {
+        // Raw outputs imported earlier without a question get it now (same reasoning, empty question), instead
+        // of a second copy of the trace: they become curatable.
+        const withQuestion = batch.filter((p) => p.row.question.trim() !== "");
+        const filled = await fillMissingQuestions(
+          client,
+          datasetId,
+          withQuestion.map((p) => ({
+            emptyHash: contentHash("", p.row.reasoning),
+            contentHash: p.hash,
+            question: p.row.question,
+            referenceAnswer: p.row.referenceAnswer ?? null,
+          })),
+        );
+        if (filled.size > 0) {
+          ok += filled.size;
+          batch = batch.filter((p) => !filled.has(p.hash));
+        }
+      }
       if (batch.length > 0) {
         const created = await insertTraces(
           client,
@@ -209,7 +270,7 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
           })),
         );
         const idOf = new Map(created.map((c) => [c.contentHash, c.id]));
-        ok = created.length;
+        ok += created.length;
         const curated: CuratedRow[] = [];
         for (const p of batch) {
           const traceId = idOf.get(p.hash);
@@ -241,7 +302,11 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
         dup = batchIssues.filter((i) => i.kind === "duplicate").length;
       }
       batchIssues.sort((a, b) => a.line - b.line);
-      await insertIssues(client, importId, batchIssues.map((i) => ({ id: newId(), ...i })));
+      await insertIssues(
+        client,
+        importId,
+        batchIssues.map((i) => ({ id: newId(), ...i, reason: storableText(i.reason), excerpt: i.excerpt === null ? null : storableText(i.excerpt) })),
+      );
       const delta: CounterDelta = { bytesRead: clampInt(bytesAtFlush), rowsRead: read, rowsOk: ok, rowsBad: bad, rowsDuplicate: dup };
       if (detected) {
         delta.preset = detected;
@@ -281,7 +346,17 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
             presetDirty = true;
           }
         }
-        const mapped = mapRecord(rec.value, preset ?? "plain", mapping);
+        let mapped: ReturnType<typeof mapRecord>;
+        try {
+          mapped = mapRecord(rec.value, preset ?? "plain", mapping);
+          if (mapped.ok) {
+            const bad = findUnstorable(mapped.row);
+            if (bad) mapped = { ok: false, reason: `${describeField(bad.path)} ${bad.reason}` };
+          }
+        } catch (err) {
+          const ref = logInternal(importId, `line ${rec.line} could not be mapped`, err);
+          mapped = { ok: false, reason: `This record could not be read (internal error, ref ${ref})` };
+        }
         if (!mapped.ok) {
           issues.push({ line: rec.line, kind: "invalid", reason: mapped.reason, excerpt: excerptOf(rec.text) });
         } else {
@@ -314,7 +389,8 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
       error = `The upload was interrupted: ${err.message}`;
     } else {
       status = "failed";
-      error = errorText(err);
+      const ref = logInternal(importId, "import stopped", err);
+      error = `The import stopped on an internal error (ref ${ref}); rows of the batches already written were kept. Try again, or report the reference.`;
     }
   }
 
@@ -334,7 +410,7 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
     }
   } catch (err) {
     status = "failed";
-    error = errorText(err);
+    error = `The import's final status could not be saved (ref ${logInternal(importId, "final status", err)}).`;
   }
 
   const summary: ImportSummary = { importId, status, preset, ...totals, bytesRead };
@@ -349,7 +425,7 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
       const task = await (args.enqueueRecount ?? defaultEnqueue)({ workspaceId, datasetId, createdById: args.userId });
       summary.taskId = task.id;
     } catch (err) {
-      summary.warning = `The rows were imported, but the token count could not be queued: ${errorText(err)}`;
+      summary.warning = `The rows were imported, but the token count could not be queued (ref ${logInternal(importId, "recount enqueue", err)}).`;
     }
   }
   return summary;

@@ -22,7 +22,13 @@ export default async function ImportPage({ params }: { params: Promise<{ slug: s
     <>
       <PageHeader
         title={`Import traces into ${dataset.name}`}
-        description={`${dataset._count.traces.toLocaleString("en")} traces so far. Bring OpenThoughts, s1K, R1 <think> output, plain {question, reasoning, answer} rows or already-curated SPRINT trajectories; bad lines are reported with their line number, duplicates are skipped.`}
+        description={
+          <>
+            <span data-testid="dataset-trace-count">{dataset._count.traces.toLocaleString("en")}</span> traces so far (refreshed after each import). Bring
+            OpenThoughts, s1K, R1 {"<think>"} output, plain {"{question, reasoning, answer}"} rows, folders of .txt model outputs or already-curated
+            SPRINT trajectories; bad lines are reported with their line number, duplicates are skipped.
+          </>
+        }
       />
       <ImportPanel datasetId={dataset.id} datasetName={dataset.name} />
     </>
