@@ -37,7 +37,7 @@ test("sign up, invite a reviewer, reviewer sees the workspace read-only, sign ou
   }
 
   // Invite a reviewer.
-  await page.getByRole("link", { name: /^Settings/ }).click();
+  await page.getByRole("link", { name: /^Settings/ }).first().click(); // the sidebar's (a page may link to Settings too)
   await page.getByLabel("Email").fill(reviewer.email);
   await page.getByLabel("Role", { exact: true }).selectOption("reviewer");
   await page.getByRole("button", { name: "Create invitation" }).click();
@@ -61,7 +61,7 @@ test("sign up, invite a reviewer, reviewer sees the workspace read-only, sign ou
   // Read-only where appropriate: no dataset creation, no member management.
   await expect(rp.getByRole("button", { name: "New dataset" })).toBeDisabled();
   await expect(rp.getByTestId("empty-state")).toContainText("A curator or admin creates datasets");
-  await rp.getByRole("link", { name: /^Settings/ }).click();
+  await rp.getByRole("link", { name: /^Settings/ }).first().click();
   await expect(rp.getByTestId("members-table")).toContainText(admin.email);
   await expect(rp.getByTestId("members-table")).toContainText(reviewer.email);
   await expect(rp.getByRole("button", { name: "Create invitation" })).toHaveCount(0);

@@ -119,4 +119,10 @@ test("evaluations: Countdown benchmark run in two modes → report with buckets 
   await page.getByTestId("undecided-item").getByRole("button", { name: "Correct" }).click();
   await expect(page.getByTestId("stat-accuracy")).toContainText("80.0%");
   await expect(page.getByTestId("undecided-panel")).toHaveCount(0);
+
+  // Leave the demo workspace as the other specs expect it: no endpoint (the playground spec starts from its guide).
+  await page.goto("/w/demo/settings");
+  page.once("dialog", (d) => void d.accept());
+  await page.getByTestId("endpoints-panel").locator("li", { hasText: "eval-fixture" }).getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByTestId("endpoints-panel")).not.toContainText("eval-fixture");
 });

@@ -208,6 +208,6 @@ test("a folder of .txt outputs (as files, then as a .zip) with a questions file;
   await page.getByRole("button", { name: /Start run over 4 traces/ }).click();
   await expect(page.getByTestId("run-summary")).toHaveAttribute("data-status", "succeeded", { timeout: 120_000 });
   await expect(page.getByTestId("run-summary").getByTestId("run-counts")).toContainText(/failed [2-4]/);
-  const noQuestion = page.locator("[title^='No question: this trace was imported without one']");
+  const noQuestion = page.getByTestId("trace-reason").and(page.locator("[title^='No question: this trace was imported without one']"));
   await expect(noQuestion).toHaveCount(2);
 });
