@@ -152,7 +152,7 @@ describe("model registry", () => {
     await reg.protectAlias(db, admin, { modelId: m.id, alias: "prod", protected: true, gate: { maxAccuracyDrop: 5, minSequentialReduction: 0.2 } });
     await expect(reg.setAlias(db, admin, { modelId: m.id, alias: "prod", versionId: v1.id })).rejects.toThrow(/no finished evaluation yet/);
     const bench = await db.benchmark.create({ data: { workspaceId: rf.ws.id, name: `gate-${rf.tag}`, version: 1, kind: "math", format: "math-jsonl", contentHash: `h-${rf.tag}`, itemCount: 4 } });
-    const items = [];
+    const items: { id: string }[] = [];
     for (let i = 0; i < 4; i++) items.push(await db.benchmarkItem.create({ data: { benchmarkId: bench.id, idx: i, problemId: `p${i}`, kind: "math", question: `q${i}`, answer: `${i}` } }));
     // Baseline: 3 of 4 correct, 1000 sequential tokens each. SPRINT run A: 3 of 4 correct, 700 each (30% cut).
     const run = async (mode: string, correct: boolean[], seq: number) => {
