@@ -111,8 +111,9 @@ async function main() {
   }
 
   const nextBin = path.join(ROOT, "node_modules/next/dist/bin/next");
-  if (!dev && (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID")) || env.SPRINT_REBUILD === "1")) {
-    log("no production build yet: running next build (about a minute) …");
+  const stale = dev ? null : buildStaleness();
+  if (!dev && (stale !== null || env.SPRINT_REBUILD === "1")) {
+    log(`${stale ?? "SPRINT_REBUILD=1"}: running next build (about a minute) …`);
     const code = await run(process.execPath, [nextBin, "build"], env);
     if (code !== 0) return shutdown(code);
   }
@@ -129,3 +130,30 @@ main().catch((err: unknown) => {
   console.error("[sprint] failed to start:", err instanceof Error ? err.message : err);
   void shutdown(1);
 });
+
+/** Why the production build must be (re)made, or null when `.next/BUILD_ID` is newer than every source file. */
+function buildStaleness(): string | null {
+  // What the production build is made of: a change to any of these (newer than `.next/BUILD_ID`) needs a rebuild.
+  const inputs = ["app", "components", "lib", "server", "package.json", "package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json"];
+  const id = path.join(ROOT, ".next/BUILD_ID");
+  if (!fs.existsSync(id)) return "no production build yet";
+  const built = fs.statSync(id).mtimeMs;
+  const newer = (p: string): string | null => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) return null;
+    if (st.isDirectory()) {
+      for (const e of fs.readdirSync(p)) {
+        if (e === "node_modules" || e.startsWith(".")) continue;
+        const hit = newer(path.join(p, e));
+        if (hit) return hit;
+      }
+      return null;
+    }
+    return st.mtimeMs > built ? p : null;
+  };
+  for (const input of inputs) {
+    const hit = newer(path.join(ROOT, input));
+    if (hit) return `sources changed since the last build (${path.relative(ROOT, hit)})`;
+  }
+  return null;
+}

@@ -36,7 +36,8 @@ function ErrorLine({ error }: { error: unknown }) {
   );
 }
 
-export function Evaluations() {
+/** `modelVersionId`: preselected as the run target (the registry's "Evaluate" opens `?modelVersion=<id>`). */
+export function Evaluations({ modelVersionId }: { modelVersionId?: string } = {}) {
   const ws = useWorkspace();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -72,7 +73,7 @@ export function Evaluations() {
   // Start run
   const endpoints = (options.data?.endpoints ?? []).filter((e) => e.kind !== "local-gguf");
   const versions = options.data?.modelVersions ?? [];
-  const [run, setRun] = useState({ benchmarkId: "", target: "", mode: "sprint-eager", samples: "1", temperature: "0.6", topP: "", seed: "", concurrency: "4", tokenizer: "qwen" });
+  const [run, setRun] = useState({ benchmarkId: "", target: modelVersionId ? `mv:${modelVersionId}` : "", mode: "sprint-eager", samples: "1", temperature: "0.6", topP: "", seed: "", concurrency: "4", tokenizer: "qwen" });
   const start = useMutation(trpc.eval.start.mutationOptions({ onSuccess: invalidate }));
   // Import outputs
   const [imp, setImp] = useState<{ benchmarkId: string; name: string; files: File[] }>({ benchmarkId: "", name: "", files: [] });

@@ -7,8 +7,8 @@
  * Roles: creating models, registering versions, protecting aliases and gates: admin. Setting, moving, rolling back
  * or removing an unprotected alias: curator. A protected alias: admin, and its gate must pass.
  *
- * Evaluations come from a pluggable lookup ({@link setEvalLookup}): server/eval (issue #15, built in parallel)
- * registers its EvalRun summaries there; until it does, versions have no evaluations and a gated alias cannot move.
+ * Evaluations are server/eval's summaries (`getEvalSummaryForModelVersion`: the version's latest SPRINT-mode eval per
+ * benchmark against the sequential baseline); tests can substitute their own through {@link setEvalLookup}.
  */
 import { z } from "zod";
 import type { PrismaClient } from "../db/client";
@@ -18,6 +18,7 @@ import { ServiceError, type Actor } from "../service-error";
 import { recordAudit } from "../audit";
 import { evaluateGate, gateSchema, type EvalSummary, type Gate } from "./gate";
 import { modelCard } from "./model-card";
+import { getEvalSummaryForModelVersion } from "../eval/summary";
 
 export class RegistryError extends ServiceError {}
 
@@ -36,18 +37,40 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 /** Evaluation runs of model versions, newest first. */
 export type EvalLookup = (db: PrismaClient, workspaceId: string, versionIds: string[]) => Promise<Map<string, EvalSummary[]>>;
 
-const noEvals: EvalLookup = async () => new Map();
+/**
+ * The registry's evaluations are server/eval's: per version and benchmark, its latest finished SPRINT-mode eval
+ * against the latest finished sequential run on the same benchmark (`getEvalSummaryForModelVersion`). A summary
+ * without a baseline cannot pass a gate (no accuracy drop or token cut to measure), so it is not listed.
+ */
+const evalServiceLookup: EvalLookup = async (db, workspaceId, versionIds) => {
+  const out = new Map<string, EvalSummary[]>();
+  if (versionIds.length === 0) return out;
+  const runs = await db.evalRun.findMany({
+    where: { workspaceId, modelVersionId: { in: versionIds }, status: "succeeded", mode: { in: ["sprint-eager", "sprint-round-sync"] } },
+    orderBy: { finishedAt: "desc" },
+    select: { modelVersionId: true, benchmarkId: true },
+  });
+  const seen = new Set<string>();
+  for (const r of runs) {
+    const key = `${r.modelVersionId}\u0000${r.benchmarkId}`;
+    if (!r.modelVersionId || seen.has(key)) continue;
+    seen.add(key);
+    const s = await getEvalSummaryForModelVersion(db, workspaceId, r.modelVersionId, { benchmarkId: r.benchmarkId });
+    if (!s || s.baselineAccuracy === null || s.sequentialTokenReduction === null) continue;
+    const list = out.get(r.modelVersionId) ?? [];
+    list.push({ runId: s.runId, accuracy: s.accuracy, baselineAccuracy: s.baselineAccuracy, sequentialTokenReduction: s.sequentialTokenReduction, finishedAt: s.finishedAt });
+    out.set(r.modelVersionId, list);
+  }
+  return out;
+};
 const evalLookupHolder = globalThis as unknown as { __sprintEvalLookup?: EvalLookup };
 
-/**
- * PLUGGABLE: server/eval registers how to read evaluation summaries of versions ({accuracy, baselineAccuracy,
- * sequentialTokenReduction} per run). Until then no version has evaluations.
- */
+/** Tests may replace the lookup with their own summaries; `null` restores server/eval's. */
 export function setEvalLookup(fn: EvalLookup | null): void {
   evalLookupHolder.__sprintEvalLookup = fn ?? undefined;
 }
 function evalLookup(): EvalLookup {
-  return evalLookupHolder.__sprintEvalLookup ?? noEvals;
+  return evalLookupHolder.__sprintEvalLookup ?? evalServiceLookup;
 }
 
 // ───────────────────────────── models and versions ─────────────────────────────

@@ -143,4 +143,35 @@ describe("model registry", () => {
     expect(card.content).toContain("value: 0.925");
     expect(card.content).toContain("- Checkpoint: step 40");
   });
+  it("the promotion gate reads server/eval's summaries: a SPRINT eval against the sequential baseline on the same problems", async () => {
+    reg.setEvalLookup(null); // the real lookup (server/eval)
+    const m = await reg.createModel(db, admin, { name: "sprint-gated" });
+    const v0 = await reg.registerVersion(db, admin, { modelId: m.id, source: { kind: "external" }, endpointId, baseModel: "Qwen/Qwen2.5-7B" });
+    const v1 = await reg.registerVersion(db, admin, { modelId: m.id, source: { kind: "external" }, endpointId, baseModel: "Qwen/Qwen2.5-7B" });
+    await reg.setAlias(db, admin, { modelId: m.id, alias: "prod", versionId: v0.id });
+    await reg.protectAlias(db, admin, { modelId: m.id, alias: "prod", protected: true, gate: { maxAccuracyDrop: 5, minSequentialReduction: 0.2 } });
+    await expect(reg.setAlias(db, admin, { modelId: m.id, alias: "prod", versionId: v1.id })).rejects.toThrow(/no finished evaluation yet/);
+    const bench = await db.benchmark.create({ data: { workspaceId: rf.ws.id, name: `gate-${rf.tag}`, version: 1, kind: "math", format: "math-jsonl", contentHash: `h-${rf.tag}`, itemCount: 4 } });
+    const items: { id: string }[] = [];
+    for (let i = 0; i < 4; i++) items.push(await db.benchmarkItem.create({ data: { benchmarkId: bench.id, idx: i, problemId: `p${i}`, kind: "math", question: `q${i}`, answer: `${i}` } }));
+    // Baseline: 3 of 4 correct, 1000 sequential tokens each. SPRINT run A: 3 of 4 correct, 700 each (30% cut).
+    const run = async (mode: string, correct: boolean[], seq: number) => {
+      const r = await db.evalRun.create({ data: { workspaceId: rf.ws.id, benchmarkId: bench.id, name: mode, source: "engine", mode, modelVersionId: v1.id, status: "succeeded", total: 4, done: 4, finishedAt: new Date() } });
+      for (const [i, it] of items.entries()) {
+        await db.evalResult.create({ data: { runId: r.id, itemId: it.id, status: "done", verdict: correct[i] ? "correct" : "wrong", sequentialTokens: seq, totalTokens: seq * 2 } });
+      }
+      return r.id;
+    };
+    await run("sequential", [true, true, true, false], 1000);
+    // First a SPRINT eval that loses 50 points of accuracy: the gate blocks it with the real numbers.
+    await run("sprint-eager", [true, false, false, false], 700);
+    await expect(reg.setAlias(db, admin, { modelId: m.id, alias: "prod", versionId: v1.id })).rejects.toThrow(/50\.0 points below the baseline/);
+    // A later SPRINT eval with the baseline's accuracy and 30% fewer sequential tokens passes.
+    const good = await run("sprint-round-sync", [true, true, true, false], 700);
+    const full = await reg.getModel(db, viewer, { modelId: m.id });
+    const evals = full.versions.find((v) => v.id === v1.id)!.evaluations;
+    expect(evals[0]).toMatchObject({ runId: good, accuracy: 0.75, baselineAccuracy: 0.75 });
+    expect(evals[0]!.sequentialTokenReduction).toBeCloseTo(0.3, 10);
+    expect(await reg.setAlias(db, admin, { modelId: m.id, alias: "prod", versionId: v1.id })).toMatchObject({ version: 2, changed: true });
+  });
 });
