@@ -1,6 +1,6 @@
 /**
  * The paper's reported numbers (SPRINT, arXiv 2506.05745, Table 2, pass@1), shown as reference rows —
- * labelled "reported in the paper", never mixed with measured numbers. Source: shared/notes/sprint-method.md §5.
+ * labelled "reported in the paper", never mixed with measured numbers. Source: docs/sprint-method.md §5.
  */
 export interface ReferenceRow {
   benchmark: "MATH-500" | "Countdown" | "GPQA-Diamond";
