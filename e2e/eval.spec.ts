@@ -3,8 +3,8 @@ import { readdirSync, statSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { countdownFixtureModel } from "../tests/fixtures/eval-model";
+import { DEMO } from "./helpers";
 
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 
 // A local OpenAI-compatible server that answers Countdown questions in SPRINT format and sequentially.
 let fixture: OpenAIFixture;

@@ -3,9 +3,9 @@ import { startProviderFixture, type ProviderFixture } from "../tests/fixtures/fi
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
 import { syntheticSpec } from "../server/inference/orchestrator/synthetic";
+import { DEMO } from "./helpers";
 
 // The demo seed creates this admin and the curated "Countdown demo" dataset in workspace "demo".
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 const run = Date.now().toString(36);
 const CURATOR = { name: `Cora ${run}`, email: `cora-${run}@example.test`, password: "curator-pass-1" };
 

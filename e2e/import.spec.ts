@@ -1,9 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { strToU8, zipSync } from "fflate";
+import { DEMO } from "./helpers";
 
 // The demo seed (empty database) creates this admin and the "demo" workspace.
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 const MALFORMED = [17, 88, 150];
 
 /** 200 JSONL traces; the lines in MALFORMED are broken JSON. */

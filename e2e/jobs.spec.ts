@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { DEMO } from "./helpers";
 
 // The demo seed (empty database) creates this admin and a Countdown dataset.
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 
 test("a background job recounts a dataset's tokens with progress shown in the UI", async ({ page }) => {
   await page.goto("/sign-in");

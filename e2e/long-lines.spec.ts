@@ -1,42 +1,17 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { countdownDataset } from "../server/sprint/countdown/trace";
+import { importLines, newDataset, signInDemo } from "./helpers";
 
 // Issue #11: a 1 MB single-line reasoning froze the trace page's main thread for minutes.
 // Playwright's trace recorder serializes the whole DOM (28k lines) on every action and would itself hold the
 // page's main thread for minutes, so this file runs without it.
 test.use({ trace: "off" });
 
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 const run = Date.now().toString(36);
-
-async function signIn(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
-}
-
-async function newDataset(page: Page, name: string): Promise<string> {
-  await page.goto("/w/demo/studio");
-  await page.getByRole("button", { name: "New dataset" }).click();
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
-  return page.url();
-}
-
-async function importLines(page: Page, datasetUrl: string, lines: string[]) {
-  await page.goto(`${datasetUrl}/import`);
-  await page.getByLabel("Trace file").setInputFiles({ name: "traces.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(`${lines.join("\n")}\n`) });
-  await page.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByTestId("import-summary")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
-}
 
 test("a 1 MB single-line reasoning keeps the trace page interactive", async ({ page }) => {
   test.setTimeout(420_000);
-  await signIn(page);
+  await signInDemo(page);
   const datasetUrl = await newDataset(page, `Long line ${run}`);
   const unit = [...countdownDataset(99, 1)][0]!.reasoning.replace(/\n+/g, " ").replace(/ × /g, "*") + " Check: 4*4=16, 16*4=64. Also $\\frac{a}{b} \\cdot 2$ holds. ";
   let reasoning = "";

@@ -1,36 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { countdownDataset } from "../server/sprint/countdown/trace";
+import { importLines, newDataset, signInDemo } from "./helpers";
 
 // Issue #11: math that renders true, inline math in lists, a 1 MB single-line trace that keeps the page
 // interactive, settings deep links and the review keyboard flow.
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 const run = Date.now().toString(36);
 const ARITH = "Quick check of the executor: 4*4=16, 16*4=64, and *this* stays emphasis.";
-
-async function signIn(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
-}
-
-async function newDataset(page: Page, name: string): Promise<string> {
-  await page.goto("/w/demo/studio");
-  await page.getByRole("button", { name: "New dataset" }).click();
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
-  return page.url();
-}
-
-async function importLines(page: Page, datasetUrl: string, lines: string[]) {
-  await page.goto(`${datasetUrl}/import`);
-  await page.getByLabel("Trace file").setInputFiles({ name: "traces.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(`${lines.join("\n")}\n`) });
-  await page.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByTestId("import-summary")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
-}
 
 /** Countdown traces whose questions carry inline LaTeX and whose reasoning multiplies with `*`. */
 function mathTraces(n: number): string[] {
@@ -46,7 +21,7 @@ function mathTraces(n: number): string[] {
 
 test("math renders true: \\boxed is a box, 4*4 is kept, inline math in the trace table and review queue", async ({ page }) => {
   test.setTimeout(240_000);
-  await signIn(page);
+  await signInDemo(page);
   const name = `Math e2e ${run}`;
   const datasetUrl = await newDataset(page, name);
 
@@ -127,7 +102,7 @@ test("math renders true: \\boxed is a box, 4*4 is kept, inline math in the trace
 
 test("review keyboard flow: j/k without clicking, Enter opens, approve moves to the next item", async ({ page }) => {
   test.setTimeout(180_000);
-  await signIn(page);
+  await signInDemo(page);
   const name = `Review keys ${run}`;
   const datasetUrl = await newDataset(page, name);
   await importLines(page, datasetUrl, mathTraces(16));
@@ -183,7 +158,7 @@ test("review keyboard flow: j/k without clicking, Enter opens, approve moves to 
 });
 
 test("settings: section navigation with deep links; the base URL starts empty with a placeholder", async ({ page }) => {
-  await signIn(page);
+  await signInDemo(page);
   await page.setViewportSize({ width: 1280, height: 700 });
   await page.goto("/w/demo/settings#endpoints");
   await expect(page.getByTestId("endpoints-panel")).toBeVisible();

@@ -2,9 +2,9 @@ import { expect, test } from "@playwright/test";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
 import { classifyRequest, syntheticSpec } from "../server/inference/orchestrator/synthetic";
+import { DEMO } from "./helpers";
 
 // The demo seed creates this admin in workspace "demo" (no endpoint configured).
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 
 // A local OpenAI-compatible server that streams like vLLM: 3 prompts in round 1, 2 in round 2, then the answer 42.
 let fixture: OpenAIFixture;

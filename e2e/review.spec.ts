@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { DEMO } from "./helpers";
 
 // The demo seed creates this admin and the curated "Countdown demo" dataset in workspace "demo".
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 const run = Date.now().toString(36);
 const A = { name: `Ana ${run}`, email: `ana-${run}@example.test`, password: "reviewer-pass-1" };
 const B = { name: `Bo ${run}`, email: `bo-${run}@example.test`, password: "reviewer-pass-2" };

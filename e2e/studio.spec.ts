@@ -1,8 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { countdownDataset } from "../server/sprint/countdown/trace";
+import { DEMO } from "./helpers";
 
-const DEMO = { email: "demo@sprint.studio", password: process.env.SPRINT_DEMO_PASSWORD ?? "sprint-demo" };
 const MALFORMED = [5, 101, 177];
 const XSS = [
   `<script>window.__xss = 1; alert("xss")</script>`,
