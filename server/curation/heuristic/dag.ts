@@ -31,6 +31,8 @@ export interface StepFacts {
   anaphoric: boolean;
   /** The plan opens a fresh line of work ("Alternatively, …", "First, …", "Next, …", "Another approach"). */
   fresh: boolean;
+  /** The step opens as a trial from scratch ("Let me try 97 - 40", "A natural first move is …", "What if I begin with …"). */
+  trial: boolean;
   /** "Case 2: …": the number of the case (a case analysis of an earlier expression), else 0. */
   caseNumber: number;
   /** The plan compares or collects earlier results ("both methods agree", "add up the cases", "check both"). */
@@ -118,6 +120,7 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       backReference: false,
       anaphoric: ANAPHORIC.test(first.trim()),
       fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
+      trial: TRIAL.test(first),
       caseNumber: caseNumberOf(first),
       conclusion: CONCLUSION.test(first.trim()),
       demonstrative: /\b(?:this|these|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
@@ -191,6 +194,9 @@ const FRESH = /^(?:(?:ok(?:ay)?|hmm+|alright|all right|well|so|now)\s*[,!.]?\s+)
 
 /** A conclusion that gathers the open results: the answer, the final answer, putting things together. */
 const CONCLUSION = /^(?:(?:so|therefore|thus|hence|then|in (?:conclusion|summary)|overall|finally|all in all)\s*,?\s+(?:the (?:final )?(?:answer|solution|result|remainder|minimum|maximum|value)|the only solution|putting|combining|both|all|this|that)\b|(?:putting|combining) (?:it|them|the|these|everything|the two)\b)/i;
+
+/** A trial opened from scratch: the step tries a move rather than carrying out a sub-task someone announced. */
+const TRIAL = /\b(?:(?:let me|let's|let us|i(?:'ll| will| can| could)?|we(?:'ll| will| can| could)?) (?:try|start|begin|attempt)\b|try something (?:different|else|new)|what if (?:i|we) (?:try|start|begin|use)|(?:another|a different) (?:idea|attempt|try|approach) is to (?:try|start|begin|use)|(?:natural|obvious|simple) first (?:move|try|attempt) is)\b/i;
 
 /** "…, separately.", "… independently of that": a plan that declares its independence anywhere in its first sentence. */
 const FRESH_ANYWHERE = /\b(?:separately|independently|in parallel|on (?:its|their) own|from scratch|a fresh start)\b/i;
@@ -272,6 +278,9 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
   const dag: Record<number, number[]> = {};
   // The problem's setup: a first step without an execution ("Okay, so I need to find …").
   const setup = facts.length > 1 && !(facts[0] as StepFacts).hasExecution ? 0 : -1;
+  // A setup that only restates the question adds nothing an executor lacks (every executor sees the question):
+  // a trial from scratch that uses nothing of it is a root, not its child (see `restatesQuestion`).
+  const restated = setup >= 0 && opts.question !== undefined && restatesQuestion(facts[0] as StepFacts, opts.question, givens);
   const idf = inverseFrequencies(facts);
   let caseSplit = -1;
   /** Steps some later step builds on, and the last conclusion so far (see `conclusion`). */
@@ -348,6 +357,8 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
     }
     // When in doubt, depend (a wrong edge costs some parallelism; a missing one makes wrong training data):
     if (k > 0) {
+      // A trial from scratch after a setup that only restated the question, sharing nothing with it beyond the question.
+      const fromScratch = restated && f.trial && parents.size === 0 && !sharesBeyondQuestion(f, facts[0] as StepFacts, opts.question ?? "");
       // A verification depends on what it verifies: the earlier step its plan names best, else the last executed step.
       // "check … with these values", "verify this": also the last computed step.
       if (f.verify && f.demonstrative) parents.add(lastExecuted(facts, k));
@@ -385,7 +396,7 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       // anything else continues from the step just before.
       if (parents.size === 0) {
         if (f.fresh || f.verify) {
-          if (setup >= 0 && setup < k) parents.add(setup);
+          if (setup >= 0 && setup < k && !fromScratch) parents.add(setup);
         } else {
           if (f.hasExecution) guesses?.guessed.push(f.id);
           // The main line: the step before, skipping side checks (a verification is not built on).
@@ -395,7 +406,7 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
         }
       }
       // Every step builds on the problem's setup (a plan-only first step): free in stages, true in content.
-      if (setup >= 0 && setup < k && parents.size === 0) parents.add(setup);
+      if (setup >= 0 && setup < k && parents.size === 0 && !fromScratch) parents.add(setup);
     }
     dag[f.id] = [...parents].sort((a, b) => a - b).map((j) => (facts[j] as StepFacts).id);
     for (const j of parents) consumed.add(j);
@@ -409,6 +420,33 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
     for (const d of f.decompositions) addTo(decompositionBy, d, k);
   });
   return (opts.transitiveReduction ?? true) ? transitiveReduction(dag) : dag;
+}
+
+/** Word stems of a text (content words cut to 5 letters: "numbers" and "number", "favorable" and "favour…"). */
+function stems(text: string): Set<string> {
+  return new Set(contentWords(text).map((w) => w.slice(0, 5)));
+}
+
+/**
+ * Whether a plan-only first step only restates the question: no equation, result, assignment or named
+ * value, no number the question lacks, and at most three content words the question does not use ("Okay,
+ * so I need to make 65 using 97, 47, 40 and 75. Each number has to be used exactly once.").
+ */
+export function restatesQuestion(setup: StepFacts, question: string, givens: ReadonlySet<string>): boolean {
+  if (setup.results.size + setup.equations.size + setup.assigned.size + setup.named.size + setup.decompositions.size > 0) return false;
+  for (const n of setup.mentions) if (isSignificantNumber(n) && !givens.has(n)) return false;
+  const q = stems(question);
+  let novel = 0;
+  for (const w of setup.planWords) if (!q.has(w.slice(0, 5))) novel++;
+  return novel <= 3;
+}
+
+/** Whether step f shares with the setup a word, variable or number the question does not have. */
+function sharesBeyondQuestion(f: StepFacts, setup: StepFacts, question: string): boolean {
+  const q = stems(question);
+  const mine = new Set([...f.words].map((w) => w.slice(0, 5)));
+  for (const w of setup.words) if (!q.has(w.slice(0, 5)) && mine.has(w.slice(0, 5))) return true;
+  return false;
 }
 
 /** How rare each content word is across the steps (log inverse step frequency). */
