@@ -10,6 +10,12 @@
  *   just before it);
  * - an explicit back-reference ("going back to", "from before", "as we found") with nothing else to
  *   resolve it points at the earlier step sharing the most numbers with it (else the previous step).
+ * - the main line: a step that neither starts afresh ("Alternatively", a trial, "an even quicker way", an
+ *   independent route), nor is the next of a series ("Next, …", "Then …", "Let me also …"), a case, a
+ *   check or a back-reference also depends on the step just before it (skipping side checks); the next of
+ *   a series with nothing found builds on what its predecessor in the series built on;
+ * - a setup that only restates the question is no parent of a trial from scratch (every executor sees
+ *   the question; the edge would cost no stage anyway).
  * Producers are chosen greedily: the earlier step covering the most unresolved uses (results count
  * more than mere equation mentions), ties to the step sharing more of the plan's numbers, then to the
  * later step. Parents are always earlier than the child; the transitive reduction of steps.ts then
@@ -31,6 +37,12 @@ export interface StepFacts {
   anaphoric: boolean;
   /** The plan opens a fresh line of work ("Alternatively, …", "First, …", "Next, …", "Another approach"). */
   fresh: boolean;
+  /** The step opens as the next of a series of sub-tasks ("Now the prime 2", "Next, …", "Then the quadruples.", "And all five.", "Let me also …"). */
+  sibling: boolean;
+  /** A "Case 1" line inside the step (not at its start): the first case of a split the step sets up. */
+  holdsFirstCase: boolean;
+  /** The plan announces an independent route to a value ("another way", "a second, independent route", "an even quicker way", "cross-check by …"). */
+  independentRoute: boolean;
   /** The step opens as a trial from scratch ("Let me try 97 - 40", "A natural first move is …", "What if I begin with …"). */
   trial: boolean;
   /** "Case 2: …": the number of the case (a case analysis of an earlier expression), else 0. */
@@ -121,6 +133,9 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       anaphoric: ANAPHORIC.test(first.trim()),
       fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
       trial: TRIAL.test(first),
+      sibling: SIBLING.test(first.trim()),
+      independentRoute: sentences.some(({ s, kind }) => kind === "plan" && INDEPENDENT_ROUTE.test(s)),
+      holdsFirstCase: sentences.slice(1).some(({ s }) => caseNumberOf(s) === 1),
       caseNumber: caseNumberOf(first),
       conclusion: CONCLUSION.test(first.trim()),
       demonstrative: /\b(?:this|these|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
@@ -194,6 +209,12 @@ const FRESH = /^(?:(?:ok(?:ay)?|hmm+|alright|all right|well|so|now)\s*[,!.]?\s+)
 
 /** A conclusion that gathers the open results: the answer, the final answer, putting things together. */
 const CONCLUSION = /^(?:(?:so|therefore|thus|hence|then|in (?:conclusion|summary)|overall|finally|all in all)\s*,?\s+(?:the (?:final )?(?:answer|solution|result|remainder|minimum|maximum|value)|the only solution|putting|combining|both|all|this|that)\b|(?:putting|combining) (?:it|them|the|these|everything|the two)\b)/i;
+
+/** The next of a series of sub-tasks: a sequence marker at the start, or "also" / "one more" early in the sentence. */
+const SIBLING = /^(?:(?:ok(?:ay)?|hmm+|alright|well|so)\s*[,!.]?\s+)?(?:(?:next|then|and|also|finally|lastly|first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|one more|same for|similarly|likewise)\b|(?:\S+\s+){0,4}?(?:also|one more|as well)\b)/i;
+
+/** An independent route to a value: it re-derives from the inputs instead of building on the result it checks. */
+const INDEPENDENT_ROUTE = /\b(?:independent(?:ly)?|from scratch|another (?:way|route|method|approach|derivation)|a (?:second|different|separate|quicker|faster|more direct|simpler|cleaner|slicker)(?:,? (?:independent|quicker|faster|more direct))? (?:way|route|method|approach|derivation|cross-check)|an (?:even |entirely )?(?:quicker|faster|simpler|easier|more direct|alternative|independent) (?:way|route|method|approach|derivation|cross-check)|cross-check (?:with|by|using|via|through)|avoids? [^.]{0,30}\bentirely)\b/i;
 
 /** A trial opened from scratch: the step tries a move rather than carrying out a sub-task someone announced. */
 const TRIAL = /\b(?:(?:let me|let's|let us|i(?:'ll| will| can| could)?|we(?:'ll| will| can| could)?) (?:try|start|begin|attempt)\b|try something (?:different|else|new)|what if (?:i|we) (?:try|start|begin|use)|(?:another|a different) (?:idea|attempt|try|approach) is to (?:try|start|begin|use)|(?:natural|obvious|simple) first (?:move|try|attempt) is)\b/i;
@@ -361,15 +382,21 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       const fromScratch = restated && f.trial && parents.size === 0 && !sharesBeyondQuestion(f, facts[0] as StepFacts, opts.question ?? "");
       // A verification depends on what it verifies: the earlier step its plan names best, else the last executed step.
       // "check … with these values", "verify this": also the last computed step.
-      if (f.verify && f.demonstrative) parents.add(lastExecuted(facts, k));
-      if (f.verify && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) {
+      if (f.verify && f.demonstrative && !f.independentRoute) parents.add(lastExecuted(facts, k));
+      if (f.verify && !f.independentRoute && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) {
         const named = namedTarget(facts, k, idf);
         if (named === undefined) guesses?.unverified.push(f.id);
         parents.add(named ?? lastExecuted(facts, k));
       }
       // A case of a case analysis depends on the step that set the cases up (not on the previous case).
       if (f.caseNumber > 0) {
-        if (f.caseNumber === 1 || caseSplit < 0 || !(facts[k - 1] as StepFacts).caseNumber) caseSplit = k - 1;
+        const prev = facts[k - 1] as StepFacts;
+        if (f.caseNumber === 1 || caseSplit < 0 || !prev.caseNumber) caseSplit = k - 1;
+        // "Case 2" right after a step that worked "Case 1" inside it: a sibling of that step, from what it built on.
+        if (f.caseNumber >= 2 && !prev.caseNumber && prev.holdsFirstCase && caseSplit === k - 1) {
+          const inherited = dag[prev.id] ?? [];
+          if (inherited.length > 0) caseSplit = facts.findIndex((x) => x.id === inherited[inherited.length - 1]);
+        }
         // Cases are siblings: a case never builds on an earlier case of the same split.
         for (const j of [...parents]) if (j > caseSplit) parents.delete(j);
         parents.add(caseSplit);
@@ -392,10 +419,22 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       }
       // "So …", "This gives …", "The answer …": builds on the step just before.
       if (f.anaphoric && f.caseNumber === 0) parents.add(k - 1);
+      // The main line: a step that neither starts afresh ("Alternatively", "Next", a trial), nor is a case
+      // or a check, continues the one before it (skipping side checks) even when it also uses something
+      // older — a shared number says what else it uses, not that it no longer follows its predecessor.
+      if (parents.size > 0 && !f.fresh && !f.sibling && !f.verify && !f.independentRoute && !f.backReference && f.caseNumber === 0) parents.add(mainLine(facts, k));
+      // The next sub-task of a series with nothing found: it builds on what its predecessor in the series built on.
+      if (parents.size === 0 && f.sibling && !f.fresh && !f.verify && !f.independentRoute) {
+        const j = mainLine(facts, k);
+        const g = facts[j] as StepFacts;
+        const inherited = g.sibling && !g.verify ? (dag[g.id] ?? []) : [];
+        if (inherited.length > 0) for (const id of inherited) parents.add(facts.findIndex((x) => x.id === id));
+        else parents.add(j);
+      }
       // Nothing found: a fresh line of work ("Alternatively", "First", "Next") starts from the problem's setup;
       // anything else continues from the step just before.
       if (parents.size === 0) {
-        if (f.fresh || f.verify) {
+        if (f.fresh || f.verify || f.independentRoute) {
           if (setup >= 0 && setup < k && !fromScratch) parents.add(setup);
         } else {
           if (f.hasExecution) guesses?.guessed.push(f.id);
@@ -474,6 +513,13 @@ function namedTarget(facts: readonly StepFacts[], k: number, idf: ReadonlyMap<st
     }
   }
   return best;
+}
+
+/** The step before k on the main line: the previous one, skipping side checks (a verification is not built on). */
+function mainLine(facts: readonly StepFacts[], k: number): number {
+  let j = k - 1;
+  while (j > 0 && (facts[j] as StepFacts).verify) j--;
+  return j;
 }
 
 /** The last step before k that has an execution (else k − 1). */
