@@ -213,6 +213,9 @@ describe("prompts", () => {
   it("states what a verification checks", () => {
     expect(promptForVerification("Let me verify this.", ["98 - 21 = 77.", "So 98 - 21 + 47 - 63 = 61.", "It uses every number once."])).toBe("Verify that 98 - 21 + 47 - 63 = 61.");
     expect(promptForVerification("Let me verify this.", ["Everything checks out."])).toBe("Verify the result found above.");
+    // A sentence-initial word is lower-cased inside the clause; a capital variable is kept.
+    expect(promptForVerification("Let me double-check.", ["Its length is $\\sqrt{9 + 16} = 5$."])).toBe("Verify that its length is $\\sqrt{9 + 16} = 5$.");
+    expect(promptForVerification("Let me double-check.", ["A = 12 + 3 = 15."])).toBe("Verify that A = 12 + 3 = 15.");
   });
 });
 
