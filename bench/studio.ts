@@ -421,6 +421,40 @@ async function main() {
     await measure(v.name, () => listTraces(db, actor, v.input), limitSeq, String(first.rows.length), "");
     if (v.count) await measure(`  count: ${v.name}`, () => countTraces(db, actor, where), limitSeq, "", totalText);
   }
+  // 5. Every filter of the table × every sort × both directions (first page): a filter on one column with a sort
+  //    on another must not degrade into reading every match or every row's heap tuple.
+  const filters: Record<string, Partial<Parameters<typeof listTraces>[2]>> = {
+    "no filter": {},
+    "kept": { status: "kept" },
+    "failed": { status: "failed" },
+    "uncurated": { status: "uncurated" },
+    "min stages 3": { minStages: 3 },
+    "max stages 1": { maxStages: 1 },
+    "min reduction 20%": { minReduction: 0.2 },
+    "min tokens 1,800": { minTokens: 1800 },
+    "max tokens 1,000": { maxTokens: 1000 },
+    "min stages 4 + max tokens 900": { minStages: 4, maxTokens: 900 },
+    "kept + min stages 2 + min tokens 1,500": { status: "kept", minStages: 2, minTokens: 1500 },
+  };
+  const combos: { name: string; input: Parameters<typeof listTraces>[2]; p50: number; p95: number }[] = [];
+  for (const [fname, f] of Object.entries(filters)) {
+    for (const sort of ["created", "tokens", "stages", "reduction", "sequential"] as const) {
+      for (const dir of ["asc", "desc"] as const) {
+        const input = { ...d, ...f, sort, dir };
+        await listTraces(db, actor, input);
+        const xs: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          await listTraces(db, actor, input);
+          xs.push(performance.now() - t0);
+        }
+        combos.push({ name: `${fname} / ${sort} ${dir}`, input, p50: pct(xs, 50), p95: pct(xs, 95) });
+      }
+    }
+  }
+  combos.sort((x, y) => y.p50 - x.p50);
+  console.log(`\nfilter × sort matrix: ${combos.length} combinations (first page, 5 sequential calls each); median of medians ${ms(pct(combos.map((c) => c.p50), 50))}; the 5 slowest:`);
+  for (const c of combos.slice(0, 5)) await measure(`  ${c.name}`, () => listTraces(db, actor, c.input), 150, "", "");
   if (rate < 1000) failures++;
   console.log(`\n${failures === 0 ? "all targets met" : `${failures} target(s) missed`} — load average now ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (a shared machine: other processes compete for the CPUs)`);
 
