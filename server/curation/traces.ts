@@ -271,10 +271,11 @@ async function countMatching(db: PrismaClient, where: Prisma.Sql, search: boolea
   if (reasoning?.strategy === "rows") return { count: reasoning.estimate, exact: false };
   if (search) {
     // Counting stops at the cap: a common word costs a bounded number of row checks, not one per match.
+    const cap = searchTotalTuning.exactLimit;
     const [r] = await db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${SEARCH_EXACT_LIMIT + 1}) x`;
+      SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${cap + 1}) x`;
     const n = r?.n ?? 0;
-    return n <= SEARCH_EXACT_LIMIT ? { count: n, exact: true } : { count: SEARCH_EXACT_LIMIT, exact: false, atLeast: true };
+    return n <= cap ? { count: n, exact: true } : { count: cap, exact: false, atLeast: true };
   }
   const estimate = await estimateRows(db, where);
   if (estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
@@ -284,6 +285,42 @@ async function countMatching(db: PrismaClient, where: Prisma.Sql, search: boolea
   if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
   // More than the cap: the estimate when it is plausible, else "more than EXACT_COUNT_LIMIT".
   return estimate > EXACT_COUNT_LIMIT ? { count: estimate, exact: false } : { count: EXACT_COUNT_LIMIT, exact: false, atLeast: true };
+}
+
+/**
+ * Search totals, cached per (dataset, search, data version) for searches without other filters — the one kind
+ * of total whose counting reads rows (a trigram or full-text recheck per match) rather than an index or the
+ * planner's statistics. The data version is the dataset's `updatedAt` (bumped by imports and pasted traces)
+ * and its newest trace's `createdAt` (an index probe: every inserted trace raises it, also while an import
+ * runs); traces leave a dataset only with the dataset. Filters on curation results or token counts change
+ * without either, so such totals are never cached; nor are partial ones (reasoning index incomplete).
+ * Concurrent identical requests share one count. `cacheMs`: the entries' lifetime (0 disables; bench).
+ */
+export const searchTotalTuning = { exactLimit: SEARCH_EXACT_LIMIT, cacheMs: 60_000, maxEntries: 500 };
+const searchTotals = new Map<string, { at: number; value: Promise<TraceTotal> }>();
+
+function cachedSearchTotal(key: string | null, compute: () => Promise<TraceTotal>): Promise<TraceTotal> {
+  if (key === null || searchTotalTuning.cacheMs <= 0) return compute();
+  const now = Date.now();
+  const hit = searchTotals.get(key);
+  if (hit && now - hit.at < searchTotalTuning.cacheMs) return hit.value;
+  const value = compute();
+  value.catch(() => searchTotals.delete(key));
+  searchTotals.delete(key);
+  searchTotals.set(key, { at: now, value });
+  // Oldest first (Map order): drop beyond the bound.
+  while (searchTotals.size > searchTotalTuning.maxEntries) searchTotals.delete(searchTotals.keys().next().value!);
+  return value;
+}
+
+/** The cache key of a search-only total (null: not cacheable), with the dataset's data version. */
+async function searchTotalKey(db: PrismaClient, datasetId: string, input: z.output<typeof listTracesInput>): Promise<string | null> {
+  const others = [input.status, input.minStages, input.maxStages, input.minReduction, input.minTokens, input.maxTokens];
+  if (!input.search || others.some((v) => v !== undefined) || searchTotalTuning.cacheMs <= 0) return null;
+  const [v] = await db.$queryRaw<{ updated: Date | null; newest: Date | null }[]>`
+    SELECT (SELECT d."updatedAt" FROM "Dataset" d WHERE d.id = ${datasetId}) AS updated,
+           (SELECT max(t."createdAt") FROM "Trace" t WHERE t."datasetId" = ${datasetId}) AS newest`;
+  return JSON.stringify([datasetId, input.searchIn, input.search, searchTotalTuning.exactLimit, v?.updated?.getTime() ?? 0, v?.newest?.getTime() ?? 0]);
 }
 
 /** A total, marked partial while a reasoning search runs over an incomplete index. */
@@ -353,12 +390,16 @@ export const countTracesInput = listTracesInput.omit({ sort: true, dir: true, cu
 export async function countTraces(db: PrismaClient, actor: Actor, rawInput: z.input<typeof countTracesInput>): Promise<TraceTotal> {
   const input = listTracesInput.parse(rawInput);
   const datasetId = await datasetOf(db, actor, input.datasetId);
-  const reasoning = await planReasoning(db, datasetId, input);
-  const [total, index] = await Promise.all([
-    countMatching(db, Prisma.join(filterConditions(datasetId, input, reasoning), " AND "), !!input.search, reasoning),
-    reasoning ? reasoningIndexStatus(db, datasetId) : Promise.resolve(null),
+  const [reasoning, index, key] = await Promise.all([
+    planReasoning(db, datasetId, input),
+    input.search && input.searchIn === "reasoning" ? reasoningIndexStatus(db, datasetId) : Promise.resolve(null),
+    searchTotalKey(db, datasetId, input),
   ]);
-  return withIndexStatus(total, index);
+  const count = () => countMatching(db, Prisma.join(filterConditions(datasetId, input, reasoning), " AND "), !!input.search, reasoning);
+  // A partial total (reasoning index incomplete) changes with every indexed batch: never cached.
+  // The plan is part of the key: a broad reasoning search's total is an estimate, a selective one's a count.
+  const total = await cachedSearchTotal(index && !index.complete ? null : key && `${key}:${reasoning?.strategy ?? "-"}`, count);
+  return withIndexStatus(total, reasoning ? index : null);
 }
 
 export const traceIdInput = z.object({ traceId: z.string().min(1).max(64) });
