@@ -39,6 +39,8 @@ if (process.argv.includes("--serve-embedded")) {
 }
 
 const embedded = process.argv.includes("--embedded");
+// The product paces its background jobs by database mode (dbMode()); the bench reaches PGlite through a URL.
+if (embedded) process.env.SPRINT_DB_MODE = "embedded";
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;

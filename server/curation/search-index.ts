@@ -42,8 +42,17 @@ export async function indexPendingBatch(db: PrismaClient, datasetId: string, lim
 export async function indexPendingTraces(
   db: PrismaClient,
   datasetId: string,
-  opts: { initialBatch?: number; maxBatches?: number; onBatch?: (indexed: number) => Promise<void> | void } = {},
+  opts: {
+    initialBatch?: number;
+    maxBatches?: number;
+    onBatch?: (indexed: number) => Promise<void> | void;
+    /** Target duration of one batch (default {@link TARGET_BATCH_MS}). */
+    targetBatchMs?: number;
+    /** Pause after each batch, as a multiple of its duration (default 0: none). See {@link INDEX_PACING}. */
+    pauseRatio?: number;
+  } = {},
 ): Promise<number> {
+  const target = opts.targetBatchMs ?? TARGET_BATCH_MS;
   let batch = opts.initialBatch ?? 100;
   let done = 0;
   for (let i = 0; opts.maxBatches === undefined || i < opts.maxBatches; i++) {
@@ -53,15 +62,27 @@ export async function indexPendingTraces(
     if (n === 0) break;
     done += n;
     await opts.onBatch?.(done);
+    if (opts.pauseRatio) await new Promise((r) => setTimeout(r, ms * opts.pauseRatio!));
     if (n === batch) {
       // Per-row cost of this batch → the next batch's size (smoothed; bounded).
       const perRow = ms / n;
-      const want = Math.round(TARGET_BATCH_MS / Math.max(perRow, 0.01));
+      const want = Math.round(target / Math.max(perRow, 0.01));
       batch = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round((batch + want) / 2)));
     }
   }
   return done;
 }
+
+/**
+ * Pacing per database mode. A Postgres server runs the web's queries beside an indexing statement; the embedded
+ * database (PGlite) runs one statement at a time, so there a batch blocks every list request until it ends:
+ * shorter batches, and an equal pause after each, keep the trace table responsive while an import is indexed
+ * (at about half the indexing speed).
+ */
+export const INDEX_PACING = {
+  server: { targetBatchMs: TARGET_BATCH_MS, pauseRatio: 0 },
+  embedded: { targetBatchMs: 40, pauseRatio: 1 },
+} as const;
 
 /** Traces of a dataset still waiting for their reasoning to be indexed. */
 export async function pendingCount(db: PrismaClient, datasetId: string): Promise<number> {

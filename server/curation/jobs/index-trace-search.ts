@@ -1,14 +1,15 @@
 /**
  * `index-trace-search`: builds the full-text vectors of the reasoning of a dataset's queued traces
  * (TraceSearchPending → TraceSearch; see server/curation/search-index.ts), queued after every import. Batches of
- * ~150 ms each (one statement per batch: vectors stored and queue rows removed atomically), so the web
- * requests interleave and a cancelled or killed job loses at most one batch, which stays queued. Idempotent: a
+ * ~150 ms each (one statement per batch: vectors stored and queue rows removed atomically; on the embedded
+ * database ~40 ms with an equal pause, INDEX_PACING), so the web requests interleave and a cancelled or killed job loses at most one batch, which stays queued. Idempotent: a
  * retry continues with what is still queued; two jobs on one dataset share the queue (SKIP LOCKED).
  */
 import { z } from "zod";
 import { prisma } from "../../db/client";
+import { dbMode } from "../../db/database-url";
 import { defineJob, PermanentJobError } from "../../jobs/job";
-import { indexPendingTraces, pendingCount } from "../search-index";
+import { INDEX_PACING, indexPendingTraces, pendingCount } from "../search-index";
 
 export const indexTraceSearchInput = z.strictObject({
   datasetId: z.string().min(1).max(64),
@@ -32,6 +33,7 @@ export const indexTraceSearchJob = defineJob({
     const waiting = await pendingCount(prisma, datasetId);
     await ctx.reportProgress(0, `Indexing the reasoning of ${waiting} traces for search`);
     const indexed = await indexPendingTraces(prisma, datasetId, {
+      ...INDEX_PACING[dbMode()],
       async onBatch(done) {
         ctx.throwIfAborted();
         // Rows queued by an import still running make `done` exceed the first count.
