@@ -105,6 +105,12 @@ describe("the shared LaTeX grammar", () => {
     },
   );
 
+  it("a syntax error carries its message and leaves Error.stackTraceLimit as it was", () => {
+    const limit = Error.stackTraceLimit;
+    expect(() => read("(1+2")).toThrow(/expected \) at 4/);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   it("refuses a glued name without a command", () => {
     expect(() => new LatexGrammar({ ...tree, glued: ["cos"] })).toThrow(/\\cos/);
   });
