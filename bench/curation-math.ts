@@ -1,37 +1,49 @@
 /**
  * `npm run bench:curation-math` — the offline (heuristic) curation backend on hand-written, hand-annotated
- * R1-style math traces (bench/fixtures/math, format in bench/math-fixtures.ts), beside generated Countdown
- * traces (server/sprint/countdown). Countdown F1 says little about math: this is the math evidence.
+ * R1-style math traces (format in bench/math-fixtures.ts), beside generated Countdown traces
+ * (server/sprint/countdown). Countdown F1 says little about math: this is the math evidence.
+ *
+ * Sets, each reported on its own (a missing directory is skipped with a note):
+ * - "short (dev, tuned on)": bench/fixtures/math — 32 short traces (~460 tokens) the heuristic was tuned on;
+ * - "long tune": bench/fixtures/math-long/tune — long traces (2,000–3,500 Qwen tokens) used for tuning;
+ * - "long held-out": bench/fixtures/math-long/heldout — long traces never looked at while tuning.
  *
  * Per trace, as the product runs it (server/curation/curate-trace.ts): `splitSentences` numbers the lines,
  * the heuristic extracts steps and builds the DAG (question numbers are givens), and the core's `curate`
  * folds, validates, packs and filters with the default preset "paper" (the method's code). The hand
  * annotation goes through the same `curate`.
  *
- * Reported:
+ * Reported per set:
  * - edge precision / recall / F1, micro-averaged: predicted steps matched to annotated steps by maximal line
  *   overlap (evaluate.ts `matchSteps`); the annotated DAG is transitively reduced first (immediate parents),
  *   as the heuristic's is.
  * - stage count: mean absolute error and % exact against the annotation's packing.
  * - predicted saving: 1 − sequential ÷ original tokens of the built trajectory (built for kept and dropped
- *   traces alike), heuristic vs annotation — mean of each, mean absolute error and the ratio of means
- *   (> 1 = the heuristic promises more saving than the annotated structure gives).
+ *   traces alike; prompts left out on both sides, since the annotations have none), heuristic vs annotation — mean of each, mean absolute error, the ratio of means (> 1 = the
+ *   heuristic promises more saving than the annotated structure gives, the worse error) and how many traces
+ *   it over-promises on by more than one point.
  * - prompts: share of one- or two-word stubs and of prompts that copy a trace sentence verbatim.
  * - low-confidence flags raised by the heuristic.
- * - throughput: traces of ≥ T tokens (default 2,400, the size of real math traces) made by concatenating
- *   consecutive fixtures, pipeline split + extract + DAG + curate: steady state (after WARM_UP_PASSES, default
- *   10) in 1 thread, as wall clock and as CPU time per trace (the machine is shared: CPU time is the
- *   load-independent figure; traces/s per core = 1000 ÷ CPU ms), beside Countdown traces of the same size;
- *   then W worker threads, whose first pass is reported as "cold" (fresh isolate: regexes compiled, code not
- *   yet optimized — about 5× slower than steady state; a long-running curation worker pays it once).
+ * - keep agreement under the paper preset: a 2×2 count of kept by the heuristic × kept by the annotation.
+ * - throughput on the set's real traces: pipeline split + extract + DAG + curate, one thread, steady state
+ *   (after WARM_UP_PASSES untimed passes, default 10), best of 3 by CPU time; traces/s per core = 1000 ÷ CPU
+ *   ms per trace (the machine is shared: CPU time is the load-independent figure). The set is repeated to at
+ *   least 100 traces per timed pass.
+ * Then, over all sets: traces of ≥ T tokens made by concatenating consecutive short fixtures beside
+ * Countdown traces of the same size (why math costs more per token than Countdown), and W worker threads on
+ * the real long traces (or the concatenations when no long set is present), whose first pass is reported as
+ * "cold" (fresh isolate: regexes compiled, code not yet optimized; a long-running worker pays it once).
  *
- * Options: --tokens T (default 2400), --long L (default 120 long traces), --workers W (default 2; 0 skips),
- * --countdown N (default 150 Countdown traces for the side-by-side F1), --tokenizer qwen|approx (default
- * approx; sizes the long traces and counts tokens for the saving), --verbose (per-trace rows).
+ * Options: --sets short,tune,heldout (default all), --tokens T (default 2400), --long L (default 120
+ * concatenated traces), --workers W (default 2; 0 skips), --countdown N (default 150 Countdown traces for the
+ * side-by-side F1), --tokenizer qwen|approx (default qwen: sizes the traces and counts tokens for the
+ * saving), --verbose (per-trace rows).
  */
+import { existsSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { loadMathFixtures, type MathFixture } from "./math-fixtures";
+import { loadMathFixtures, MATH_FIXTURE_DIR, type MathFixture } from "./math-fixtures";
 import { countdownDataset } from "../server/sprint/countdown/trace";
 import { splitSentences } from "../server/sprint/sequential";
 import { buildTrajectory, curate, CURATION_PRESETS, type CurationResult } from "../server/sprint/packing";
@@ -68,8 +80,13 @@ export function runPipeline(t: Text) {
   return { lines, steps, dag, result, lowConfidence };
 }
 
+/**
+ * Predicted saving of a curated trace, prompts left out on both sides: the annotations carry no prompts, so
+ * counting the heuristic's (about 20 tokens per executed step) would compare structures on unequal text.
+ */
 function saving(result: CurationResult, dag: Dag, baseline: number, tokenizer: Tokenizer): number {
-  const t = buildTrajectory(result.steps, dag);
+  const steps = result.steps.map((s) => ({ ...s, prompt: "", description: "" }));
+  const t = buildTrajectory(steps, dag);
   const m = trajectoryMetrics(t, tokenizer);
   return 1 - m.sequentialTokens / baseline;
 }
@@ -83,7 +100,21 @@ function edgeLine(name: string, e: EdgeCounts): string {
   return `${name.padEnd(28)} F1 ${f1.toFixed(3)}  P ${precision.toFixed(3)}  R ${recall.toFixed(3)}  (tp ${e.truePositives}, fp ${e.falsePositives}, fn ${e.falseNegatives}, collapsed ${e.collapsed})`;
 }
 
-interface MathReport {
+/** One fixture set of the benchmark. */
+export interface FixtureSet {
+  key: string;
+  label: string;
+  dir: string;
+}
+
+export const FIXTURE_SETS: readonly FixtureSet[] = [
+  { key: "short", label: "short (dev, tuned on)", dir: MATH_FIXTURE_DIR },
+  { key: "tune", label: "long tune", dir: path.join(import.meta.dirname, "fixtures", "math-long", "tune") },
+  { key: "heldout", label: "long held-out", dir: path.join(import.meta.dirname, "fixtures", "math-long", "heldout") },
+];
+
+export interface MathReport {
+  traces: number;
   edges: EdgeCounts;
   stageAbs: number;
   stageExact: number;
@@ -91,18 +122,36 @@ interface MathReport {
   savingHeur: number;
   savingTruth: number;
   savingAbs: number;
+  /** Traces where the heuristic promises more than one point of saving above the annotation. */
+  overPromised: number;
   prompts: number;
   stubs: number;
   copied: number;
   examples: string[];
   lowConfidence: number;
-  keptHeur: number;
-  keptTruth: number;
+  /** Keep decisions under the paper preset: [heuristic kept][annotation kept]. */
+  keep: { both: number; heurOnly: number; truthOnly: number; neither: number };
 }
 
-function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokenizer, verbose: boolean): MathReport {
+export function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokenizer, verbose: boolean): MathReport {
   const counts: EdgeCounts[] = [];
-  const r: MathReport = { edges: sumCounts([]), stageAbs: 0, stageExact: 0, compared: 0, savingHeur: 0, savingTruth: 0, savingAbs: 0, prompts: 0, stubs: 0, copied: 0, examples: [], lowConfidence: 0, keptHeur: 0, keptTruth: 0 };
+  const r: MathReport = {
+    traces: fixtures.length,
+    edges: sumCounts([]),
+    stageAbs: 0,
+    stageExact: 0,
+    compared: 0,
+    savingHeur: 0,
+    savingTruth: 0,
+    savingAbs: 0,
+    overPromised: 0,
+    prompts: 0,
+    stubs: 0,
+    copied: 0,
+    examples: [],
+    lowConfidence: 0,
+    keep: { both: 0, heurOnly: 0, truthOnly: 0, neither: 0 },
+  };
   for (const f of fixtures) {
     const { lines, steps, dag, result, lowConfidence } = runPipeline(f);
     if (lines.length !== f.lines.length) throw new Error(`${f.name}: line numbering differs from the fixture's`);
@@ -116,14 +165,17 @@ function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokenizer, ve
       if (d === 0) r.stageExact++;
       r.compared++;
     }
-    if (result.kept) r.keptHeur++;
-    if (truth.kept) r.keptTruth++;
+    if (result.kept && truth.kept) r.keep.both++;
+    else if (result.kept) r.keep.heurOnly++;
+    else if (truth.kept) r.keep.truthOnly++;
+    else r.keep.neither++;
     const baseline = tokenizer.count(f.reasoning);
     const sh = result.packing ? saving(result, dag, baseline, tokenizer) : 0;
     const st = truth.packing ? saving(truth, f.dag, baseline, tokenizer) : 0;
     r.savingHeur += sh;
     r.savingTruth += st;
     r.savingAbs += Math.abs(sh - st);
+    if (sh > st + 0.01) r.overPromised++;
     if (lowConfidence.length > 0) r.lowConfidence++;
     const sentences = new Set(lines.map(norm));
     for (const s of steps) {
@@ -142,8 +194,8 @@ function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokenizer, ve
       const { f1 } = prf(c);
       console.log(
         `  ${f.name.padEnd(32)} ${String(lines.length).padStart(3)} lines  steps ${String(steps.length).padStart(2)}/${String(f.steps.length).padStart(2)}  ` +
-          `F1 ${f1.toFixed(2)}  stages ${result.packing?.stageCount ?? "-"}/${truth.packing?.stageCount ?? "-"}  saving ${pct(sh)}/${pct(st)}` +
-          `${lowConfidence.length > 0 ? "  low-confidence" : ""}`,
+          `F1 ${f1.toFixed(2)}  stages ${result.packing?.stageCount ?? "-"}/${truth.packing?.stageCount ?? "-"}  saving ${pct(sh)}/${pct(st)}  ` +
+          `kept ${result.kept ? "y" : "n"}/${truth.kept ? "y" : "n"}${lowConfidence.length > 0 ? "  low-confidence" : ""}`,
       );
     }
   }
@@ -204,6 +256,28 @@ function timeWithCpu(texts: readonly Text[]): { wallMs: number; cpuMs: number } 
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+/** Steady-state timing: warm-up passes, then the best of 3 timed passes by CPU time. */
+function steadyState(texts: readonly Text[]): { wallMs: number; cpuMs: number } {
+  for (let i = 0; i < WARM_UP_PASSES; i++) timePipeline(texts);
+  let b = { wallMs: Infinity, cpuMs: Infinity };
+  for (let i = 0; i < 3; i++) {
+    const r = timeWithCpu(texts);
+    if (r.cpuMs < b.cpuMs) b = r;
+  }
+  return b;
+}
+
+/** The texts repeated (cycling) to at least `min` traces, so that a timed pass is long enough to measure. */
+function repeated(texts: readonly Text[], min: number): Text[] {
+  const out: Text[] = [];
+  while (out.length < Math.max(min, texts.length)) out.push(texts[out.length % texts.length] as Text);
+  return out;
+}
+
+function rate(n: number, r: { wallMs: number; cpuMs: number }): { perCore: number; wall: number; cpuMsPerTrace: number } {
+  return { perCore: 1000 / (r.cpuMs / n), wall: n / (r.wallMs / 1000), cpuMsPerTrace: r.cpuMs / n };
+}
+
 /** Countdown traces of ≥ `tokens` tokens (consecutive generated problems joined), for a same-size comparison. */
 function countdownTexts(count: number, tokens: number, tokenizer: Tokenizer): Text[] {
   const gen = countdownDataset("math-bench-long", Number.MAX_SAFE_INTEGER);
@@ -259,6 +333,40 @@ function workerMain(): void {
   parentPort?.once("message", () => parentPort?.postMessage(timeWithCpu(texts)));
 }
 
+interface SetResult {
+  set: FixtureSet;
+  fixtures: MathFixture[];
+  report: MathReport;
+  meanTokens: number;
+  throughput: { perCore: number; wall: number; cpuMsPerTrace: number };
+}
+
+function printSet(x: SetResult, tokenizer: Tokenizer): void {
+  const { fixtures, report: m } = x;
+  const n = fixtures.length;
+  const tok = fixtures.map((f) => tokenizer.count(f.reasoning));
+  const meanLines = fixtures.reduce((s, f) => s + f.lines.length, 0) / n;
+  const meanSteps = fixtures.reduce((s, f) => s + f.steps.length, 0) / n;
+  console.log(`  ${n} traces: mean ${x.meanTokens.toFixed(0)} tokens (${Math.min(...tok)}–${Math.max(...tok)}), ${meanLines.toFixed(1)} lines, ${meanSteps.toFixed(1)} annotated steps`);
+  console.log(`  ${edgeLine("edges", m.edges)}`);
+  console.log(`  stages (preset "paper" on both): MAE ${(m.stageAbs / Math.max(1, m.compared)).toFixed(2)}, exact ${pct(m.stageExact / Math.max(1, m.compared))} (${m.compared} compared)`);
+  console.log(
+    `  predicted saving (1 − sequential ÷ original): heuristic ${pct(m.savingHeur / n)}, annotation ${pct(m.savingTruth / n)}, ` +
+      `mean abs error ${pct(m.savingAbs / n)}, ratio ${(m.savingTruth > 0 ? m.savingHeur / m.savingTruth : NaN).toFixed(2)}× ` +
+      `(over-promised by > 1 point on ${m.overPromised}/${n})`,
+  );
+  console.log(`  prompts: ${m.prompts}, one/two-word stubs ${m.stubs} (${pct(m.stubs / Math.max(1, m.prompts))}), copied sentences ${m.copied} (${pct(m.copied / Math.max(1, m.prompts))})`);
+  for (const e of m.examples) console.log(`    e.g. ${e}`);
+  console.log(`  low-confidence flags: ${m.lowConfidence}/${n}`);
+  const k = m.keep;
+  console.log(
+    `  keep (paper preset), heuristic × annotation: both kept ${k.both}, heuristic only ${k.heurOnly}, annotation only ${k.truthOnly}, neither ${k.neither} ` +
+      `→ agreement ${pct((k.both + k.neither) / n)} (kept ${k.both + k.heurOnly} vs ${k.both + k.truthOnly})`,
+  );
+  const t = x.throughput;
+  console.log(`  throughput on these traces (1 thread, steady state): ${t.perCore.toFixed(0)} traces/s per core (${t.cpuMsPerTrace.toFixed(2)} ms CPU/trace), ${t.wall.toFixed(1)} traces/s wall`);
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const tokens = option("tokens", 2400);
@@ -266,20 +374,48 @@ async function main(): Promise<void> {
   const workers = option("workers", 2);
   const countdownN = option("countdown", 150);
   const verbose = process.argv.includes("--verbose");
+  const wanted = new Set(stringOption("sets", FIXTURE_SETS.map((s) => s.key).join(",")).split(",").map((s) => s.trim()));
+  for (const w of wanted) if (!FIXTURE_SETS.some((s) => s.key === w)) throw new Error(`--sets: unknown set "${w}" (known: ${FIXTURE_SETS.map((s) => s.key).join(", ")})`);
   let tokenizer: Tokenizer = approxTokenizer;
-  if (stringOption("tokenizer", "approx") === "qwen") tokenizer = await loadQwenTokenizer();
-  console.log(`Offline curation on R1-style math traces — node ${process.version}, ${os.cpus().length} CPUs, rules: preset "paper", tokens: ${tokenizer.name}`);
+  if (stringOption("tokenizer", "qwen") === "qwen") tokenizer = await loadQwenTokenizer();
+  console.log(`Offline curation on R1-style math traces — node ${process.version}, ${os.cpus().length} CPUs, rules: preset "paper", tokens: ${tokenizer.name}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
-  const fixtures = loadMathFixtures();
-  const meanTok = fixtures.reduce((s, f) => s + tokenizer.count(f.reasoning), 0) / fixtures.length;
-  const meanLines = fixtures.reduce((s, f) => s + f.lines.length, 0) / fixtures.length;
-  const meanSteps = fixtures.reduce((s, f) => s + f.steps.length, 0) / fixtures.length;
-  console.log(`${fixtures.length} hand-annotated math traces: mean ${meanTok.toFixed(0)} tokens, ${meanLines.toFixed(1)} lines, ${meanSteps.toFixed(1)} annotated steps\n`);
+  const results: SetResult[] = [];
+  for (const set of FIXTURE_SETS) {
+    if (!wanted.has(set.key)) continue;
+    const rel = path.relative(process.cwd(), set.dir) || set.dir;
+    console.log(`\n== ${set.label} (${rel})`);
+    if (!existsSync(set.dir)) {
+      console.log("  skipped: directory not found");
+      continue;
+    }
+    const fixtures = loadMathFixtures(set.dir);
+    if (fixtures.length === 0) {
+      console.log("  skipped: no .txt fixtures");
+      continue;
+    }
+    const report = evaluateMath(fixtures, tokenizer, verbose);
+    const meanTokens = fixtures.reduce((s, f) => s + tokenizer.count(f.reasoning), 0) / fixtures.length;
+    const texts = repeated(fixtures, 100);
+    const throughput = rate(texts.length, steadyState(texts));
+    const r = { set, fixtures, report, meanTokens, throughput };
+    printSet(r, tokenizer);
+    results.push(r);
+  }
 
-  const m = evaluateMath(fixtures, tokenizer, verbose);
-  const n = fixtures.length;
-  console.log(verbose ? "" : "", "Edges (micro-averaged; steps matched by maximal line overlap; annotation transitively reduced)");
-  console.log(edgeLine("math", m.edges));
+  if (results.length > 1) {
+    console.log("\nSummary (preset \"paper\")");
+    console.log(`  ${"set".padEnd(22)} ${"n".padStart(3)} ${"tokens".padStart(6)}  ${"F1".padStart(5)} ${"P".padStart(5)} ${"R".padStart(5)}  ${"MAE".padStart(4)} ${"exact".padStart(6)}  ${"saving h/a".padStart(13)} ${"ratio".padStart(5)}  ${"keep agr".padStart(8)}  ${"low-c".padStart(5)}  ${"tr/s/core".padStart(9)}`);
+    for (const { set, report: m, meanTokens, throughput } of results) {
+      const { f1, precision, recall } = prf(m.edges);
+      const n = m.traces;
+      console.log(
+        `  ${set.label.padEnd(22)} ${String(n).padStart(3)} ${meanTokens.toFixed(0).padStart(6)}  ${f1.toFixed(3)} ${precision.toFixed(3)} ${recall.toFixed(3)}  ${(m.stageAbs / Math.max(1, m.compared)).toFixed(2)} ${pct(m.stageExact / Math.max(1, m.compared)).padStart(6)}  ` +
+          `${`${pct(m.savingHeur / n)}/${pct(m.savingTruth / n)}`.padStart(13)} ${(m.savingTruth > 0 ? m.savingHeur / m.savingTruth : NaN).toFixed(2).padStart(5)}  ${pct((m.keep.both + m.keep.neither) / n).padStart(8)}  ${`${m.lowConfidence}/${n}`.padStart(5)}  ${throughput.perCore.toFixed(0).padStart(9)}`,
+      );
+    }
+  }
+
   if (countdownN > 0) {
     const cd = countdownDataset("math-bench", countdownN);
     const counts: EdgeCounts[] = [];
@@ -287,45 +423,36 @@ async function main(): Promise<void> {
       const { lines, steps, dag } = runPipeline(r);
       counts.push(edgeCounts(steps, dag, r.steps, transitiveReduction(r.dag), lines.length));
     }
-    console.log(edgeLine(`countdown (${countdownN} generated)`, sumCounts(counts)));
+    console.log(`\n${edgeLine(`countdown (${countdownN} generated)`, sumCounts(counts))}`);
   }
-  console.log(`\nStages (preset "paper" on both): MAE ${(m.stageAbs / Math.max(1, m.compared)).toFixed(2)}, exact ${pct(m.stageExact / Math.max(1, m.compared))} (${m.compared} compared); kept ${m.keptHeur}/${n} vs annotated ${m.keptTruth}/${n}`);
-  console.log(
-    `Predicted saving (1 − sequential ÷ original): heuristic ${pct(m.savingHeur / n)}, annotation ${pct(m.savingTruth / n)}, ` +
-      `mean abs error ${pct(m.savingAbs / n)}, ratio ${(m.savingTruth > 0 ? m.savingHeur / m.savingTruth : NaN).toFixed(2)}×`,
-  );
-  console.log(`Prompts: ${m.prompts}, one/two-word stubs ${m.stubs} (${pct(m.stubs / Math.max(1, m.prompts))}), copied sentences ${m.copied} (${pct(m.copied / Math.max(1, m.prompts))})`);
-  for (const e of m.examples) console.log(`  e.g. ${e}`);
-  console.log(`Low-confidence flags: ${m.lowConfidence}/${n}`);
 
-  console.log("\nThroughput");
-  const long = longTexts(fixtures, longN, tokens, tokenizer);
-  console.log(`${long.texts.length} traces of ≥ ${tokens} tokens (concatenated fixtures): mean ${long.meanTokens.toFixed(0)} tokens, ${long.meanLines.toFixed(0)} lines`);
-  const cd = countdownTexts(longN, tokens, tokenizer);
-  for (let i = 0; i < WARM_UP_PASSES; i++) {
-    timePipeline(long.texts);
-    timePipeline(cd);
-  }
-  // Interleaved passes, best of 3 (the machine is shared: CPU time is the load-independent figure).
-  const best = (texts: readonly Text[]) => {
-    let b = { wallMs: Infinity, cpuMs: Infinity };
-    for (let i = 0; i < 3; i++) {
-      const r = timeWithCpu(texts);
-      if (r.cpuMs < b.cpuMs) b = r;
+  const short = results.find((r) => r.set.key === "short")?.fixtures ?? (existsSync(MATH_FIXTURE_DIR) ? loadMathFixtures() : []);
+  const realLong = results.filter((r) => r.set.key !== "short").flatMap((r) => r.fixtures);
+  if (longN > 0 && short.length > 0) {
+    console.log("\nThroughput: concatenated short fixtures vs Countdown of the same size");
+    const long = longTexts(short, longN, tokens, tokenizer);
+    console.log(`${long.texts.length} traces of ≥ ${tokens} tokens (concatenated short fixtures): mean ${long.meanTokens.toFixed(0)} tokens, ${long.meanLines.toFixed(0)} lines`);
+    const cd = countdownTexts(longN, tokens, tokenizer);
+    const m1 = steadyState(long.texts);
+    const c1 = steadyState(cd);
+    const line = (name: string, n: number, r: { wallMs: number; cpuMs: number }) => {
+      const x = rate(n, r);
+      return `${name.padEnd(22)} ${x.wall.toFixed(1).padStart(8)} traces/s wall, ${x.cpuMsPerTrace.toFixed(2)} ms CPU/trace → ${x.perCore.toFixed(0)} traces/s per core`;
+    };
+    console.log(`${line("math, 1 thread", long.texts.length, m1)}  (split + extract + DAG + curate)`);
+    console.log(`${line("countdown, 1 thread", cd.length, c1)}  (same token size)`);
+    console.log(`math ÷ countdown CPU time per trace: ${(m1.cpuMs / long.texts.length / (c1.cpuMs / cd.length)).toFixed(2)}×`);
+    if (workers > 0 && realLong.length === 0) {
+      const msW = await timeInWorkers(long.texts, workers);
+      console.log(`math (concatenated), ${workers} workers ${(long.texts.length / (msW / 1000)).toFixed(1).padStart(8)} traces/s wall (${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)})`);
     }
-    return b;
-  };
-  const m1 = best(long.texts);
-  const c1 = best(cd);
-  const ms1 = m1.wallMs;
-  const line = (name: string, n: number, r: { wallMs: number; cpuMs: number }) =>
-    `${name.padEnd(22)} ${(n / (r.wallMs / 1000)).toFixed(1).padStart(8)} traces/s wall, ${(r.cpuMs / n).toFixed(2)} ms CPU/trace → ${(1000 / (r.cpuMs / n)).toFixed(0)} traces/s per core`;
-  console.log(`${line("math, 1 thread", long.texts.length, m1)}  (split + extract + DAG + curate)`);
-  console.log(`${line("countdown, 1 thread", cd.length, c1)}  (same token size)`);
-  console.log(`math ÷ countdown CPU time per trace: ${(m1.cpuMs / long.texts.length / (c1.cpuMs / cd.length)).toFixed(2)}×`);
-  if (workers > 0) {
-    const msW = await timeInWorkers(long.texts, workers);
-    console.log(`math, ${workers} workers ${(long.texts.length / (msW / 1000)).toFixed(1).padStart(8)} traces/s wall (${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)}; 1 thread was ${(long.texts.length / (ms1 / 1000)).toFixed(1)})`);
+  }
+  if (workers > 0 && realLong.length > 0) {
+    const texts = repeated(realLong, 120);
+    const meanTok = realLong.reduce((s, f) => s + tokenizer.count(f.reasoning), 0) / realLong.length;
+    console.log(`\nThroughput: ${realLong.length} real long traces (mean ${meanTok.toFixed(0)} tokens), repeated to ${texts.length}, ${workers} worker threads`);
+    const msW = await timeInWorkers(texts, workers);
+    console.log(`real long, ${workers} workers ${(texts.length / (msW / 1000)).toFixed(1).padStart(8)} traces/s wall (${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)})`);
   }
   console.log(`\ntotal time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

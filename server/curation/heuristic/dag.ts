@@ -10,6 +10,12 @@
  *   just before it);
  * - an explicit back-reference ("going back to", "from before", "as we found") with nothing else to
  *   resolve it points at the earlier step sharing the most numbers with it (else the previous step).
+ * - the main line: a step that neither starts afresh ("Alternatively", a trial, "an even quicker way", an
+ *   independent route), nor is the next of a series ("Next, …", "Then …", "Let me also …"), a case, a
+ *   check or a back-reference also depends on the step just before it (skipping side checks); the next of
+ *   a series with nothing found builds on what its predecessor in the series built on;
+ * - a setup that only restates the question is no parent of a trial from scratch (every executor sees
+ *   the question; the edge would cost no stage anyway).
  * Producers are chosen greedily: the earlier step covering the most unresolved uses (results count
  * more than mere equation mentions), ties to the step sharing more of the plan's numbers, then to the
  * later step. Parents are always earlier than the child; the transitive reduction of steps.ts then
@@ -31,6 +37,14 @@ export interface StepFacts {
   anaphoric: boolean;
   /** The plan opens a fresh line of work ("Alternatively, …", "First, …", "Next, …", "Another approach"). */
   fresh: boolean;
+  /** The step opens as the next of a series of sub-tasks ("Now the prime 2", "Next, …", "Then the quadruples.", "And all five.", "Let me also …"). */
+  sibling: boolean;
+  /** A "Case 1" line inside the step (not at its start): the first case of a split the step sets up. */
+  holdsFirstCase: boolean;
+  /** The plan announces an independent route to a value ("another way", "a second, independent route", "an even quicker way", "cross-check by …"). */
+  independentRoute: boolean;
+  /** The step opens as a trial from scratch ("Let me try 97 - 40", "A natural first move is …", "What if I begin with …"). */
+  trial: boolean;
   /** "Case 2: …": the number of the case (a case analysis of an earlier expression), else 0. */
   caseNumber: number;
   /** The plan compares or collects earlier results ("both methods agree", "add up the cases", "check both"). */
@@ -118,6 +132,10 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       backReference: false,
       anaphoric: ANAPHORIC.test(first.trim()),
       fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
+      trial: TRIAL.test(first),
+      sibling: SIBLING.test(first.trim()),
+      independentRoute: sentences.some(({ s, kind }) => kind === "plan" && INDEPENDENT_ROUTE.test(s)),
+      holdsFirstCase: sentences.slice(1).some(({ s }) => caseNumberOf(s) === 1),
       caseNumber: caseNumberOf(first),
       conclusion: CONCLUSION.test(first.trim()),
       demonstrative: /\b(?:this|these|those|it|them)\b(?!\s+(?:is|was|means|gives|requires)\b)/i.test(first.replace(/^.*?\b(?:check|verify|confirm|double[- ]?check|make sure)\b/i, "")),
@@ -191,6 +209,15 @@ const FRESH = /^(?:(?:ok(?:ay)?|hmm+|alright|all right|well|so|now)\s*[,!.]?\s+)
 
 /** A conclusion that gathers the open results: the answer, the final answer, putting things together. */
 const CONCLUSION = /^(?:(?:so|therefore|thus|hence|then|in (?:conclusion|summary)|overall|finally|all in all)\s*,?\s+(?:the (?:final )?(?:answer|solution|result|remainder|minimum|maximum|value)|the only solution|putting|combining|both|all|this|that)\b|(?:putting|combining) (?:it|them|the|these|everything|the two)\b)/i;
+
+/** The next of a series of sub-tasks: a sequence marker at the start, or "also" / "one more" early in the sentence. */
+const SIBLING = /^(?:(?:ok(?:ay)?|hmm+|alright|well|so)\s*[,!.]?\s+)?(?:(?:next|then|and|also|finally|lastly|first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|one more|same for|similarly|likewise)\b|(?:\S+\s+){0,4}?(?:also|one more|as well)\b)/i;
+
+/** An independent route to a value: it re-derives from the inputs instead of building on the result it checks. */
+const INDEPENDENT_ROUTE = /\b(?:independent(?:ly)?|from scratch|another (?:way|route|method|approach|derivation)|a (?:second|different|separate|quicker|faster|more direct|simpler|cleaner|slicker)(?:,? (?:independent|quicker|faster|more direct))? (?:way|route|method|approach|derivation|cross-check)|an (?:even |entirely )?(?:quicker|faster|simpler|easier|more direct|alternative|independent) (?:way|route|method|approach|derivation|cross-check)|cross-check (?:with|by|using|via|through)|avoids? [^.]{0,30}\bentirely)\b/i;
+
+/** A trial opened from scratch: the step tries a move rather than carrying out a sub-task someone announced. */
+const TRIAL = /\b(?:(?:let me|let's|let us|i(?:'ll| will| can| could)?|we(?:'ll| will| can| could)?) (?:try|start|begin|attempt)\b|try something (?:different|else|new)|what if (?:i|we) (?:try|start|begin|use)|(?:another|a different) (?:idea|attempt|try|approach) is to (?:try|start|begin|use)|(?:natural|obvious|simple) first (?:move|try|attempt) is)\b/i;
 
 /** "…, separately.", "… independently of that": a plan that declares its independence anywhere in its first sentence. */
 const FRESH_ANYWHERE = /\b(?:separately|independently|in parallel|on (?:its|their) own|from scratch|a fresh start)\b/i;
@@ -272,6 +299,9 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
   const dag: Record<number, number[]> = {};
   // The problem's setup: a first step without an execution ("Okay, so I need to find …").
   const setup = facts.length > 1 && !(facts[0] as StepFacts).hasExecution ? 0 : -1;
+  // A setup that only restates the question adds nothing an executor lacks (every executor sees the question):
+  // a trial from scratch that uses nothing of it is a root, not its child (see `restatesQuestion`).
+  const restated = setup >= 0 && opts.question !== undefined && restatesQuestion(facts[0] as StepFacts, opts.question, givens);
   const idf = inverseFrequencies(facts);
   let caseSplit = -1;
   /** Steps some later step builds on, and the last conclusion so far (see `conclusion`). */
@@ -348,17 +378,25 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
     }
     // When in doubt, depend (a wrong edge costs some parallelism; a missing one makes wrong training data):
     if (k > 0) {
+      // A trial from scratch after a setup that only restated the question, sharing nothing with it beyond the question.
+      const fromScratch = restated && f.trial && parents.size === 0 && !sharesBeyondQuestion(f, facts[0] as StepFacts, opts.question ?? "");
       // A verification depends on what it verifies: the earlier step its plan names best, else the last executed step.
       // "check … with these values", "verify this": also the last computed step.
-      if (f.verify && f.demonstrative) parents.add(lastExecuted(facts, k));
-      if (f.verify && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) {
+      if (f.verify && f.demonstrative && !f.independentRoute) parents.add(lastExecuted(facts, k));
+      if (f.verify && !f.independentRoute && ![...parents].some((j) => (facts[j] as StepFacts).hasExecution)) {
         const named = namedTarget(facts, k, idf);
         if (named === undefined) guesses?.unverified.push(f.id);
         parents.add(named ?? lastExecuted(facts, k));
       }
       // A case of a case analysis depends on the step that set the cases up (not on the previous case).
       if (f.caseNumber > 0) {
-        if (f.caseNumber === 1 || caseSplit < 0 || !(facts[k - 1] as StepFacts).caseNumber) caseSplit = k - 1;
+        const prev = facts[k - 1] as StepFacts;
+        if (f.caseNumber === 1 || caseSplit < 0 || !prev.caseNumber) caseSplit = k - 1;
+        // "Case 2" right after a step that worked "Case 1" inside it: a sibling of that step, from what it built on.
+        if (f.caseNumber >= 2 && !prev.caseNumber && prev.holdsFirstCase && caseSplit === k - 1) {
+          const inherited = dag[prev.id] ?? [];
+          if (inherited.length > 0) caseSplit = facts.findIndex((x) => x.id === inherited[inherited.length - 1]);
+        }
         // Cases are siblings: a case never builds on an earlier case of the same split.
         for (const j of [...parents]) if (j > caseSplit) parents.delete(j);
         parents.add(caseSplit);
@@ -381,11 +419,23 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
       }
       // "So …", "This gives …", "The answer …": builds on the step just before.
       if (f.anaphoric && f.caseNumber === 0) parents.add(k - 1);
+      // The main line: a step that neither starts afresh ("Alternatively", "Next", a trial), nor is a case
+      // or a check, continues the one before it (skipping side checks) even when it also uses something
+      // older — a shared number says what else it uses, not that it no longer follows its predecessor.
+      if (parents.size > 0 && !f.fresh && !f.sibling && !f.verify && !f.independentRoute && !f.backReference && f.caseNumber === 0) parents.add(mainLine(facts, k));
+      // The next sub-task of a series with nothing found: it builds on what its predecessor in the series built on.
+      if (parents.size === 0 && f.sibling && !f.fresh && !f.verify && !f.independentRoute) {
+        const j = mainLine(facts, k);
+        const g = facts[j] as StepFacts;
+        const inherited = g.sibling && !g.verify ? (dag[g.id] ?? []) : [];
+        if (inherited.length > 0) for (const id of inherited) parents.add(facts.findIndex((x) => x.id === id));
+        else parents.add(j);
+      }
       // Nothing found: a fresh line of work ("Alternatively", "First", "Next") starts from the problem's setup;
       // anything else continues from the step just before.
       if (parents.size === 0) {
-        if (f.fresh || f.verify) {
-          if (setup >= 0 && setup < k) parents.add(setup);
+        if (f.fresh || f.verify || f.independentRoute) {
+          if (setup >= 0 && setup < k && !fromScratch) parents.add(setup);
         } else {
           if (f.hasExecution) guesses?.guessed.push(f.id);
           // The main line: the step before, skipping side checks (a verification is not built on).
@@ -395,7 +445,7 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
         }
       }
       // Every step builds on the problem's setup (a plan-only first step): free in stages, true in content.
-      if (setup >= 0 && setup < k && parents.size === 0) parents.add(setup);
+      if (setup >= 0 && setup < k && parents.size === 0 && !fromScratch) parents.add(setup);
     }
     dag[f.id] = [...parents].sort((a, b) => a - b).map((j) => (facts[j] as StepFacts).id);
     for (const j of parents) consumed.add(j);
@@ -409,6 +459,33 @@ export function buildDagHeuristic(lines: readonly string[], steps: readonly Step
     for (const d of f.decompositions) addTo(decompositionBy, d, k);
   });
   return (opts.transitiveReduction ?? true) ? transitiveReduction(dag) : dag;
+}
+
+/** Word stems of a text (content words cut to 5 letters: "numbers" and "number", "favorable" and "favour…"). */
+function stems(text: string): Set<string> {
+  return new Set(contentWords(text).map((w) => w.slice(0, 5)));
+}
+
+/**
+ * Whether a plan-only first step only restates the question: no equation, result, assignment or named
+ * value, no number the question lacks, and at most three content words the question does not use ("Okay,
+ * so I need to make 65 using 97, 47, 40 and 75. Each number has to be used exactly once.").
+ */
+export function restatesQuestion(setup: StepFacts, question: string, givens: ReadonlySet<string>): boolean {
+  if (setup.results.size + setup.equations.size + setup.assigned.size + setup.named.size + setup.decompositions.size > 0) return false;
+  for (const n of setup.mentions) if (isSignificantNumber(n) && !givens.has(n)) return false;
+  const q = stems(question);
+  let novel = 0;
+  for (const w of setup.planWords) if (!q.has(w.slice(0, 5))) novel++;
+  return novel <= 3;
+}
+
+/** Whether step f shares with the setup a word, variable or number the question does not have. */
+function sharesBeyondQuestion(f: StepFacts, setup: StepFacts, question: string): boolean {
+  const q = stems(question);
+  const mine = new Set([...f.words].map((w) => w.slice(0, 5)));
+  for (const w of setup.words) if (!q.has(w.slice(0, 5)) && mine.has(w.slice(0, 5))) return true;
+  return false;
 }
 
 /** How rare each content word is across the steps (log inverse step frequency). */
@@ -436,6 +513,13 @@ function namedTarget(facts: readonly StepFacts[], k: number, idf: ReadonlyMap<st
     }
   }
   return best;
+}
+
+/** The step before k on the main line: the previous one, skipping side checks (a verification is not built on). */
+function mainLine(facts: readonly StepFacts[], k: number): number {
+  let j = k - 1;
+  while (j > 0 && (facts[j] as StepFacts).verify) j--;
+  return j;
 }
 
 /** The last step before k that has an execution (else k − 1). */

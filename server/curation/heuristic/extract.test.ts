@@ -213,5 +213,85 @@ describe("prompts", () => {
   it("states what a verification checks", () => {
     expect(promptForVerification("Let me verify this.", ["98 - 21 = 77.", "So 98 - 21 + 47 - 63 = 61.", "It uses every number once."])).toBe("Verify that 98 - 21 + 47 - 63 = 61.");
     expect(promptForVerification("Let me verify this.", ["Everything checks out."])).toBe("Verify the result found above.");
+    // A sentence-initial word is lower-cased inside the clause; a capital variable is kept.
+    expect(promptForVerification("Let me double-check.", ["Its length is $\\sqrt{9 + 16} = 5$."])).toBe("Verify that its length is $\\sqrt{9 + 16} = 5$.");
+    expect(promptForVerification("Let me double-check.", ["A = 12 + 3 = 15."])).toBe("Verify that A = 12 + 3 = 15.");
+  });
+});
+
+describe("extractStepsHeuristic: paragraphs of long R1-style traces", () => {
+  const stepsOf = (text: string) => {
+    const { lines, paragraphStarts } = linesOf(text);
+    return { lines, steps: extractStepsHeuristic(lines, { paragraphStarts }) };
+  };
+  const holding = (lines: readonly string[], steps: readonly Step[], prefix: string) => {
+    const n = lines.findIndex((l) => l.startsWith(prefix)) + 1;
+    return steps.find((s) => stepLineRanges(s).some(({ range }) => range[0] <= n && n <= range[1]));
+  };
+
+  it("a short paragraph judging the work is that work's comment, not a new step", () => {
+    const text = [
+      "Now Stewart's theorem for the cevian.\nThe left side is 25 · 7 + 49 · 5 = 420.\nThe right side is 12 · (d^2 + 35).\nSo d^2 = 35 - 35 = 0, and d = 0.",
+      "Same value as before, so the arithmetic is right.",
+      "Next, the coordinates.\nPlace A at (0, 0) and B at (5, 0).\nThen C = (-7/2, 7) and D = (7B + 5C)/12.\nSo D = (35/24, 35/12).",
+    ].join("\n\n");
+    const { lines, steps } = stepsOf(text);
+    expect(steps).toHaveLength(2);
+    expect(steps[0]?.comment).toBe("Same value as before, so the arithmetic is right.");
+    expect(holding(lines, steps, "Next, the coordinates")?.id).toBe(2);
+  });
+
+  it("a 'So …' paragraph restating the work's result is its comment; one with a new number stays work", () => {
+    const restated = "Let me count the pairs for the prime 2.\nThe exponents run from 0 to 5.\nThe minimum must be even: 0, 2 or 4.\nThat leaves 6 pairs, so the count is 6.\n\nSo $N_2 = 6$.\n\nNext, the prime 3, with exponents from 0 to 3.\nThe minimum must be 0 or 2.\nThat leaves 4 pairs.\nSo the count is 4.";
+    const a = stepsOf(restated);
+    expect(a.steps).toHaveLength(2);
+    expect(a.steps[0]?.comment).toBe("So $N_2 = 6$.");
+    const fresh = "Let me count the pairs for the prime 2.\nThe exponents run from 0 to 5.\nThe minimum must be even: 0, 2 or 4.\nThat leaves 6 pairs, so the count is 6.\n\nSo the product is 6 · 4 = 24.\n\nNext, the prime 3, with exponents from 0 to 3.\nThe minimum must be 0 or 2.\nThat leaves 4 pairs.\nSo the count is 4.";
+    const b = stepsOf(fresh);
+    expect(b.steps[0]?.comment).toBeUndefined();
+    expect(b.steps.some((s) => (s.execution ?? "").includes("6 · 4 = 24"))).toBe(true);
+  });
+
+  it("the conclusion before the final answer and the final answer itself are plans (they stay in the trajectory)", () => {
+    const text = [
+      "Let me combine the congruences.\nWrite x = 12 + 125k.\nThen 12 + 125k ≡ 3 (mod 8), so 5k ≡ 7 (mod 8).\nSo k = 3 and x = 387.",
+      "So the last three digits are 387.",
+      "**Final Answer**\n\\boxed{387}",
+    ].join("\n\n");
+    const { steps } = stepsOf(text);
+    expect(steps).toHaveLength(3);
+    expect(steps[1]?.plan).toBe("So the last three digits are 387.");
+    expect(steps[1]?.execution).toBeUndefined();
+    expect(steps[2]?.planLines).toBeDefined();
+    expect(steps[2]?.commentLines).toBeUndefined();
+    expect(steps[2]?.plan).toContain("\\boxed{387}");
+  });
+
+  it("a plan paragraph followed by a paragraph of math is one step (plan, then its work)", () => {
+    const text = [
+      "Okay, so I need AD in the triangle with AB = 5, AC = 7 and angle A = 120°.",
+      "First, the third side by the law of cosines.\n$BC^2 = 25 + 49 + 35 = 109$.\nSo $BC = \\sqrt{109}$.",
+      "Now D, which divides BC in the ratio 5 : 7, so D = (7B + 5C)/12.",
+      "x-coordinate: (7 · 5 - 5 · 7/2)/12 = 35/24.\ny-coordinate: (5 · 7/2)/12 = 35/24 · 3.\nSo D = (35/24, 35/8).\nThat is on the bisector.",
+    ].join("\n\n");
+    const { lines, steps } = stepsOf(text);
+    const d = holding(lines, steps, "Now D, which divides");
+    expect(d).toBeDefined();
+    expect(holding(lines, steps, "x-coordinate:")?.id).toBe(d?.id);
+    const n = lines.findIndex((l) => l.startsWith("Now D")) + 1;
+    expect(d?.planLines).toEqual([n, n]); // a sub-task announcement with math is still its plan
+  });
+
+  it("a short 'Hmm, wait.' turn starts the plan of the step after it", () => {
+    const text = [
+      "First, the third side by the law of cosines.\n$BC^2 = 25 + 49 - 35 = 39$.\nSo $BC = \\sqrt{39}$, about 6.24.\nThat gives the third side.",
+      "Hmm, wait.\nThat doesn't look right.",
+      "Angle A is 120°, so BC must be the longest side.\nBut 6.24 < 7.\nThe cosine of 120° is -1/2, not 1/2.\nSo the sign was wrong.",
+    ].join("\n\n");
+    const { lines, steps } = stepsOf(text);
+    const turn = holding(lines, steps, "Hmm, wait.");
+    expect(turn?.id).toBe(holding(lines, steps, "Angle A is 120°")?.id);
+    expect(turn?.planLines?.[0]).toBe(lines.indexOf("Hmm, wait.") + 1);
+    expect(steps[0]?.executionLines?.[1]).toBeLessThan(lines.indexOf("Hmm, wait.") + 1);
   });
 });

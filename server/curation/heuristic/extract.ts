@@ -11,6 +11,12 @@
  *   verifying an earlier result is a new component);
  * - a paragraph start that states an intent, or any paragraph start (when known, see {@link paragraphStartsOf}) once the current component has
  *   execution lines, unless the paragraph merely continues ("So …", "Then …") or judges the work.
+ * - after a plan-only component (not the opening one), a paragraph of math is its work ("Now Stewart's
+ *   theorem." then the algebra); a paragraph opening with a sequence marker ("Now D, which …") is a plan;
+ * - a short paragraph judging the work ("Same value, so …", "I made a sign error") or restating its result
+ *   ("So $N_2 = 6$." after work that found 6) is the component's comment; a "So the answer …" paragraph and
+ *   the "So …" paragraph just before "**Final Answer**" are conclusions (plan-only, kept in the trajectory),
+ *   and so is the final answer itself; a short "Hmm, wait." turn opens the plan of the component after it.
  * Every line belongs to exactly one range of exactly one step; ranges never overlap. Short
  * executions are left as they are (the core's fold rule, `foldShortExecutions`, handles them).
  * Pure and linear in the number of lines.
@@ -89,6 +95,8 @@ interface Draft {
   end: number;
   hasExec: boolean;
   verify: boolean;
+  /** Opened by a conclusion paragraph: never merged away as short. */
+  conclusion?: boolean;
 }
 
 /** Component line ranges: plan, execution and comment, each possibly absent. */
@@ -103,29 +111,51 @@ export interface ComponentRanges {
 export function segmentLines(lines: readonly string[], opts: HeuristicOptions = {}, classes?: readonly LineClass[]): ComponentRanges[] {
   const cls = classes ?? lines.map(classifyLine);
   const paragraph = new Set(opts.paragraphStarts ?? []);
+  const starts = [...paragraph].filter((n) => n >= 1 && n <= lines.length).sort((a, b) => a - b);
+  /** Lines judged as a whole paragraph (see {@link isJudgementParagraph}): always comment lines. */
+  const judged = new Set<number>();
   const drafts: Draft[] = [];
   let cur: Draft | null = null;
+  let p = 0;
   for (let n = 1; n <= lines.length; n++) {
     const c = cls[n - 1] as LineClass;
     let open = cur === null;
+    let conclusion = false;
+    if (cur !== null && paragraph.has(n) && cur.hasExec) {
+      while (p < starts.length && (starts[p] as number) <= n) p++;
+      const paraEnd = (starts[p] ?? lines.length + 1) - 1;
+      // The conclusion: a "So the answer is …" paragraph, or the "So …" paragraph just before the final answer.
+      const line = (lines[n - 1] ?? "").trim();
+      conclusion = !c.verify && (CONCLUDES.test(line) || (SUMMARY_LEAD.test(line) && (paraEnd === lines.length || FINAL_ANSWER.test(lines[paraEnd] ?? ""))));
+      if (!conclusion && (isJudgementParagraph(lines, cls, n, paraEnd) || isSummaryParagraph(lines, cls, n, paraEnd, cur))) {
+        for (let i = n; i <= paraEnd; i++) judged.add(i);
+        cur.end = paraEnd;
+        n = paraEnd;
+        continue;
+      }
+    }
     if (cur !== null) {
-      if (c.verify && (cur.hasExec || !cur.verify)) open = true;
+      if (conclusion) open = true;
+      else if (c.verify && (cur.hasExec || !cur.verify)) open = true;
       else if (c.intent && cur.hasExec) open = true;
       else if (paragraph.has(n) && FINAL_ANSWER.test(lines[n - 1] ?? "")) open = true;
       // A paragraph opens a component, except pure work after a plan-only announcement ("Case 1: …" then
-      // its equations), a judgement, or a continuation of work ("So 3 + 4 = 7").
+      // its equations), a judgement, or a continuation of work ("So 3 + 4 = 7"). After a plan-only component
+      // other than the opening one, a paragraph of math that announces no new sub-task is that plan's work
+      // ("Now Stewart's theorem for the cevian AD." then a paragraph of algebra).
       else if (
         paragraph.has(n) &&
         !c.comment &&
         (!c.continuation || (cur.hasExec && !c.work && !c.digits)) &&
-        (cur.hasExec || c.intent || drafts.length === 1 || !c.work)
+        (cur.hasExec || c.intent || drafts.length === 1 || (!c.work && !c.digits) || SUBTASK.test(lines[n - 1] ?? ""))
       ) open = true;
     }
     if (open || cur === null) {
-      cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify };
+      cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify, conclusion };
       drafts.push(cur);
-      // The opening line is plan when it states an intent or is not work (setup, restatement).
-      if (c.intent || (!c.work && !c.comment)) cur.planEnd = n;
+      // The opening line is plan when it states an intent, announces the next sub-task ("Now D, which
+      // divides BC …", "Next, $3^{27} \bmod 25$.") or is not work (setup, restatement).
+      if (conclusion || c.intent || (!c.work && !c.comment) || (paragraph.has(n) && drafts.length > 1 && SUBTASK.test(lines[n - 1] ?? ""))) cur.planEnd = n;
       else cur.hasExec = true;
       continue;
     }
@@ -133,14 +163,22 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (!cur.hasExec && (c.intent || (!c.work && !c.comment && !c.digits))) cur.planEnd = n;
     else cur.hasExec = true;
   }
-  return mergeShort(drafts, lines, opts.minStepWords ?? MIN_STEP_WORDS).map((d) => {
+  const isComment = (n: number): boolean => judged.has(n) || (cls[n - 1] as LineClass).comment;
+  // A draft whose first line is an interjection that turns the reasoning ("Hmm, wait.", "Wait,").
+  const opens = (n: number): boolean => TURN.test((lines[n - 1] ?? "").trim());
+  return mergeShort(drafts, lines, opts.minStepWords ?? MIN_STEP_WORDS, opens).map((d) => {
     const out: ComponentRanges = { verify: d.verify };
+    // "**Final Answer**" and its boxed answer: a plan-only conclusion, kept in the trajectory (not a comment).
+    if (FINAL_ANSWER.test(lines[d.start - 1] ?? "")) {
+      out.planLines = [d.start, d.end];
+      return out;
+    }
     if (d.planEnd >= d.start) out.planLines = [d.start, d.planEnd];
     const execStart = d.planEnd + 1;
     if (execStart <= d.end) {
       // Trailing judgements become the comment.
       let commentStart = d.end + 1;
-      while (commentStart - 1 >= execStart && (cls[commentStart - 2] as LineClass).comment) commentStart--;
+      while (commentStart - 1 >= execStart && isComment(commentStart - 1)) commentStart--;
       if (commentStart > execStart) out.executionLines = [execStart, commentStart - 1];
       if (commentStart <= d.end) out.commentLines = [commentStart, d.end];
     }
@@ -153,13 +191,77 @@ export const MIN_STEP_WORDS = 8;
 
 const FINAL_ANSWER = /^\s*(?:\*\*|#+\s*)?final answer\b/i;
 
+/** A paragraph opening with a sequence marker announces a sub-task, even when it carries math ("Now D, which divides BC …"). */
+const SUBTASK = /^(?:now|next|then|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly|and now|after that)\b\s*,?\s+(?!(?:that|this|it|we get|i get|gives?)\b)/i;
+
+/**
+ * Sentences that judge the work just done ("Same value, so …", "That would give 113/625.", "I made a sign
+ * error; …"). A summary ("So $N_2 = 6$.") is not one: comment lines leave the trajectory, so calling a
+ * result a comment would count deleted text as saving.
+ */
+const JUDGEMENT = new RegExp(
+  String.raw`^(?:(?:that|this|which|it)(?:'s| is| was)?\s+(?:would|gives?|matches|agrees|confirms|checks|works|means|makes|is consistent|was right)` +
+    String.raw`|(?:same|both|all|each)\b[^.]*\b(?:agree|match|value|result|answer|again)` +
+    String.raw`|the [^.]{1,60}\b(?:gives?|give|matches|agrees?|confirms?|checks out)\b` +
+    String.raw`|(?:good|great|yes|right|ok(?:ay)?|nice|perfect|correct)\b` +
+    String.raw`|i (?:made|overcounted|undercounted|miscounted|forgot|mixed|dropped|slipped)\b|(?:oops|whoops)\b` +
+    String.raw`)`,
+  "i",
+);
+
+/**
+ * A short paragraph (at most two sentences) after work that sums it up or judges it: the previous
+ * component's comment, not a new component. It must state no intent and no verification.
+ */
+function isJudgementParagraph(lines: readonly string[], cls: readonly LineClass[], from: number, to: number): boolean {
+  if (to - from > 1) return false;
+  for (let n = from; n <= to; n++) {
+    const c = cls[n - 1] as LineClass;
+    if (c.verify || (c.intent && !c.comment) || FINAL_ANSWER.test(lines[n - 1] ?? "")) return false;
+  }
+  const c0 = cls[from - 1] as LineClass;
+  return c0.comment || JUDGEMENT.test((lines[from - 1] ?? "").trim());
+}
+
+const TURN = /^(?:(?:hmm+|hm+|oh|ah|well)\s*[,.!]?\s*)*(?:wait|hold on|hmm+|but wait|actually)\b/i;
+const SUMMARY_LEAD = /^(?:so|thus|hence|therefore)\b/i;
+/** "So the answer is …", "Therefore the final answer …": a conclusion, kept in the trajectory as a plan. */
+const CONCLUDES = /^(?:so|thus|hence|therefore|in (?:conclusion|summary)|overall)\b,?\s+(?:[^.]{0,40}?\b)?the (?:final )?answer\b/i;
+const SUMMARY = /^(?:so|thus|hence|therefore)\b,?\s+(?!.*\b(?:let me|let's|let us|i(?:'ll| will| need| should| want)|we need|the answer|the final)\b)/i;
+const VERDICT = /\b(?:wrong|right|correct|incorrect|consistent|confirmed|checks out|matches|agrees|plausible|fine|a mistake|an error)\b/i;
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+/**
+ * A short "So …" paragraph (at most two sentences) that only restates what the component's work just found
+ * ("So $N_2 = 6$." after the work that ends in 6): every number it writes is already in the work. It is the
+ * component's comment (the method drops comments from the trajectory; dropping a restatement loses nothing).
+ * A "So …" paragraph with a new number is work (it stays in the trajectory).
+ */
+function isSummaryParagraph(lines: readonly string[], cls: readonly LineClass[], from: number, to: number, cur: Draft): boolean {
+  if (to - from > 1 || !SUMMARY.test((lines[from - 1] ?? "").trim())) return false;
+  // "So the denominator is wrong: …", "So that checks out.": a judgement of the work.
+  if (VERDICT.test(lines[from - 1] ?? "") && !(cls[from - 1] as LineClass).intent) return true;
+  const seen = new Set<string>();
+  for (let n = cur.planEnd + 1; n <= cur.end; n++) for (const m of (lines[n - 1] ?? "").match(NUMBER) ?? []) seen.add(m);
+  let numbers = 0;
+  for (let n = from; n <= to; n++) {
+    const c = cls[n - 1] as LineClass;
+    if (c.verify || (c.intent && !c.comment) || FINAL_ANSWER.test(lines[n - 1] ?? "")) return false;
+    for (const m of (lines[n - 1] ?? "").match(NUMBER) ?? []) {
+      if (!seen.has(m)) return false;
+      numbers++;
+    }
+  }
+  return numbers > 0;
+}
+
 /**
  * Merges drafts shorter than `minWords` words into a neighbour: into the previous one (its lines extend
  * that component — its trailing comment when they judge the work, else its execution, or its plan when it
  * has no execution yet), or — for the first draft — into the next one (as the start of its plan). A
  * verification and a "**Final Answer**" draft stay on their own.
  */
-function mergeShort(drafts: Draft[], lines: readonly string[], minWords: number): Draft[] {
+function mergeShort(drafts: Draft[], lines: readonly string[], minWords: number, opens: (n: number) => boolean): Draft[] {
   if (minWords <= 0 || drafts.length < 2) return drafts;
   const words = (d: Draft): number => {
     let n = 0;
@@ -167,9 +269,20 @@ function mergeShort(drafts: Draft[], lines: readonly string[], minWords: number)
     return n;
   };
   const out: Draft[] = [];
+  let carry: Draft | null = null;
   for (const d of drafts) {
     const prev = out[out.length - 1];
-    const short = words(d) < minWords && !FINAL_ANSWER.test(lines[d.start - 1] ?? "");
+    if (carry !== null) {
+      // A short plan-only opener ("Hmm, wait. That doesn't look right.") starts the plan of the draft after it.
+      d.start = carry.start;
+      d.verify ||= carry.verify;
+      carry = null;
+    }
+    const short = words(d) < minWords && !FINAL_ANSWER.test(lines[d.start - 1] ?? "") && d.conclusion !== true;
+    if (short && !d.verify && prev && opens(d.start) && d !== drafts[drafts.length - 1]) {
+      carry = d;
+      continue;
+    }
     if (prev && short && !d.verify) {
       // Appended after prev's last line: it becomes prev's comment (prev keeps its plan/execution split).
       prev.end = d.end;

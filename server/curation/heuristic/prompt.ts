@@ -113,6 +113,8 @@ export function promptForVerification(planSentence: string | undefined, workLine
     if (m && /\d/.test(m[1] ?? "")) {
       let eq = (m[1] ?? "").trim().replace(/,?\s+(?:which|and|so|but|again|as)\b.*$/i, "");
       if ((eq.match(/\$/g)?.length ?? 0) % 2 === 1) eq = eq.endsWith("$") ? eq.replace(/^\$?/, "$") : `${eq}$`;
+      // A sentence-initial word inside the clause ("Its length is 5") is lower-cased; a variable ("A = 3") is not.
+      eq = eq.replace(/^(The|This|That|These|Those|Its|It|Each|Both|Our|Their|Every|All)\b/, (w) => w.toLowerCase());
       return finish(`verify that ${eq}`);
     }
   }
