@@ -253,6 +253,14 @@ async function main() {
   console.log(`import plain: ${a.rows.toLocaleString("en")} traces in ${a.secs.toFixed(1)} s — ${(a.rows / a.secs).toFixed(0)} traces/s`);
   const b = await importFile(sprintFile, big.id, "sprint");
   console.log(`import sprint (curated): ${b.rows.toLocaleString("en")} traces + trajectories in ${b.secs.toFixed(1)} s — ${(b.rows / b.secs).toFixed(0)} traces/s`);
+  // Imported SPRINT trajectories carry no reduction (it needs the original trace's token count); curation runs
+  // set one. Give the kept trajectories a realistic spread (0–45%, deterministic) so the reduction filter and
+  // sort are measured on values, not only on the empty path. The statement-level triggers carry it onto Trace.
+  t = performance.now();
+  const withReduction = await db.$executeRaw`
+    UPDATE "CuratedTrajectory" c SET metrics = jsonb_set(coalesce(c.metrics, '{}'::jsonb), '{reduction}', to_jsonb(round(((abs(hashtext(c.id)) % 4500) / 10000.0)::numeric, 4)))
+    WHERE c."datasetId" = ${big.id} AND c."curationStatus" = 'kept'`;
+  console.log(`reductions set on ${withReduction.toLocaleString("en")} kept trajectories in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await importFile(smallFile, small.id, "plain");
   await indexPendingTraces(db, small.id);
 
