@@ -162,6 +162,7 @@ async function main() {
     batchSize: BATCH,
     pool,
     enqueueRecount: null,
+    enqueueSearchIndex: null,
     onProgress: (p) => {
       peak = Math.max(peak, process.memoryUsage().rss);
       if (process.argv.includes("--gc")) global.gc?.();

@@ -106,6 +106,21 @@ test("fine-tune from a snapshot → live loss chart → success → registered v
   const modelUrl = page.url();
   await page.goto("/w/demo/models");
   await expect(page.getByTestId("registry")).toContainText("@staging");
+  // The list tables: the model's row in the registry, the job's row in the fine-tune list.
+  const registry = page.getByTestId("registry");
+  await expect(registry.locator("thead th")).toHaveText(["Model", "Aliases", "Versions", "Latest"]);
+  await expect(registry.locator("tbody tr", { hasText: `sprint-${run}` }).locator("td")).toHaveText([`sprint-${run}`, /@staging.*v1/, "1", /^v1 · /]);
+  const jobId = new URL(jobUrl).pathname.split("/").pop() ?? "";
+  const jobs = page.getByTestId("finetune-list");
+  await expect(jobs.locator("thead th")).toHaveText(["Name", "Provider", "Base model", "Data", "Status", "Started"]);
+  await expect(jobs.locator("tbody tr", { has: page.locator(`a[href$="/finetunes/${jobId}"]`) }).locator("td")).toHaveText([
+    /.+/,
+    `openai-${run}`,
+    "gpt-4.1-mini-2025-04-14 · full",
+    /^Countdown demo v\d+$/,
+    "succeeded",
+    /.+/,
+  ]);
 
   // A curator cannot move the protected alias.
   await page.goto("/w/demo/settings");
@@ -134,6 +149,9 @@ test("fine-tune from a snapshot → live loss chart → success → registered v
   await ext.getByLabel("Base model").fill("Qwen/Qwen2.5-7B-Instruct");
   await ext.getByRole("button", { name: "Register version" }).click();
   await expect(page.getByTestId("version-row-2")).toContainText("external");
+  await expect(page.getByTestId("versions").locator("thead th")).toHaveText(["Version", "Aliases", "Source", "Serving", "Tags", "Created"]);
+  await expect(page.getByTestId("version-row-2").locator("td")).toHaveText(["v2", "", "external", `vllm-${run} · served-base`, /.*/, /.+/]);
+  await expect(page.getByTestId("version-row-1").locator("td").nth(4)).toHaveText("countdown, e2e");
 
   // Lineage, both ways: the version's graph reaches back to the dataset; its fine-tune node opens the job.
   await page.getByTestId("version-row-1").getByRole("link", { name: "v1" }).click();

@@ -85,6 +85,16 @@ test("import 200 traces with 3 malformed lines: the report lists exactly those l
   await expect(summary).toContainText("Duplicates197", { timeout: 60_000 });
   await expect(summary).toContainText("Kept0");
 
+  // The history lists both imports, newest first, with their counters; "Show" opens an older import's report.
+  const history = page.getByTestId("import-history");
+  await expect(history.locator("thead th")).toHaveText(["File", "Preset", "Status", "Kept", "Invalid", "Duplicates", "When", "Report"]);
+  await expect(history.locator("tbody tr")).toHaveCount(2);
+  await expect(history.locator("tbody tr").nth(0).locator("td")).toHaveText(["traces.jsonl", /.+/, "succeeded", "0", "3", "197", /.+/, "Show 200"]);
+  await expect(history.locator("tbody tr").nth(1).locator("td")).toHaveText(["traces.jsonl", /.+/, "succeeded", "197", "3", "0", /.+/, "Show 3"]);
+  await expect(report.getByTestId("issue-row")).not.toHaveCount(3);
+  await history.getByRole("button", { name: "Show 3" }).click();
+  await expect(report.getByTestId("issue-line")).toHaveText(MALFORMED.map(String));
+
   // Paste one trace.
   await page.getByLabel("Question", { exact: true }).fill("What is 2 + 2?");
   await page.getByLabel("Reasoning", { exact: true }).fill("<think>\n2 + 2 = 4.\n</think>\n\n\\boxed{4}");

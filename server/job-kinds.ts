@@ -18,6 +18,7 @@ import { registerJobs } from "./jobs/registry";
 import { recountTokensJob } from "./curation/jobs/recount-tokens";
 import { curationRunJob } from "./curation/jobs/curation-run";
 import { curationTraceJob } from "./curation/jobs/curation-trace";
+import { indexTraceSearchJob } from "./curation/jobs/index-trace-search";
 // ── finetune (server/finetune/jobs) ──
 import { finetunePollJob } from "./finetune/jobs/poll";
 // ── eval (server/eval/jobs) ──
@@ -29,6 +30,7 @@ export const JOB_KINDS: readonly (JobDefinition<z.ZodType> | ItemJobDefinition<z
   recountTokensJob,
   curationRunJob,
   curationTraceJob,
+  indexTraceSearchJob,
   // finetune
   finetunePollJob,
   // eval

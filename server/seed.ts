@@ -82,6 +82,10 @@ export async function seedDemo(db: PrismaClient, opts: { password?: string } = {
       contentHash: contentHash(r.question, r.reasoning),
     })),
   });
+  // A multi-row insert queues its traces for the reasoning's search index (server/curation/search-index.ts):
+  // the seed builds it right away instead of leaving it to a job.
+  const { indexPendingTraces } = await import("./curation/search-index");
+  await indexPendingTraces(db, dataset.id);
   await curateSeedDataset(db, dataset.id, user.id);
   await recordAudit(db, { userId: user.id, workspaceId: ws.id }, "seed.demo", { type: "workspace", id: ws.id });
   return { created: true, email: DEMO_EMAIL, password, workspaceSlug: ws.slug };

@@ -3,7 +3,10 @@
  * Server-paginated, virtualized trace table (TanStack Table for columns, TanStack Virtual for rows).
  * Filters, search and sort run in the database (server/curation/traces.ts); pages of 200 rows load as you
  * scroll, keyset-paged (each page continues after the previous page's last row). The total is fetched with
- * the first page only (an estimate beyond 25k matches, shown with "≈"). Cells: trace-cells.tsx.
+ * the first page only (an estimate beyond 20k matches, shown with "≈"; a search counts up to 1,000 and shows
+ * "1,000+" beyond). While the reasoning's search index is still being built after an import, a reasoning
+ * search says so ("reasoning indexed for N of M traces"), labels its results partial and refreshes until the
+ * index caught up. Cells: trace-cells.tsx.
  * Keyboard: j/k or ↓/↑ move the selection, Enter opens the trace, / focuses search.
  */
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -77,10 +80,15 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
       getNextPageParam: (last) => last.nextCursor ?? undefined,
     }),
     placeholderData: keepPreviousData,
-    refetchInterval: live ? 3000 : false,
+    // While the reasoning index is incomplete, a reasoning search refreshes until it caught up.
+    refetchInterval: (q) => (live || q.state.data?.pages[0]?.partial ? 3000 : false),
   });
   // The total: once per filter set (not per scroll page), in parallel with the first page.
-  const count = useQuery({ ...trpc.traces.count.queryOptions(where), placeholderData: keepPreviousData, refetchInterval: live ? 3000 : false });
+  const count = useQuery({
+    ...trpc.traces.count.queryOptions(where),
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => (live || q.state.data?.partial ? 3000 : false),
+  });
   const qc = useQueryClient();
   const wasLive = useRef(false);
   useEffect(() => {
@@ -94,6 +102,7 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
   const first = query.data?.pages[0];
   const total = count.data ?? null;
   const searchScan = debounced !== "" && first ? (inReasoning && first.search.reasoning === "scan") || first.search.question === "scan" : false;
+  const indexing = debounced !== "" && inReasoning && first?.reasoningIndex && !first.reasoningIndex.complete ? first.reasoningIndex : null;
 
   const columns = useMemo(
     () => [
@@ -177,13 +186,19 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
         <input aria-label="Minimum stages" className="input w-28" type="number" min={0} placeholder="min stages" value={minStages} onChange={(e) => setMinStages(e.target.value)} />
         <input aria-label="Minimum reduction %" className="input w-32" type="number" placeholder="min reduction %" value={minReduction} onChange={(e) => setMinReduction(e.target.value)} />
         <input aria-label="Maximum tokens" className="input w-28" type="number" min={0} placeholder="max tokens" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
-        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total" title={total && !total.exact ? "Estimated from table statistics (more than 10,000 matches)" : undefined}>
-          {total === null ? "…" : total.atLeast ? `more than ${nf.format(total.count)} traces` : `${total.exact ? "" : "≈ "}${nf.format(total.count)} traces`}
+        <span className="ml-auto text-xs text-zinc-500" data-testid="traces-total" data-partial={total?.partial ? "true" : undefined} title={total ? totalTitle(total) : undefined}>
+          {total === null ? "…" : totalText(total)}
         </span>
       </div>
       {searchScan && (
         <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-800" data-testid="search-scan-note">
           This database has no search index ({inReasoning ? "pg_trgm or the full-text index is missing" : "the pg_trgm extension is missing"}): search works, but scans the whole dataset.
+        </p>
+      )}
+      {indexing && (
+        <p className="border-b border-sky-200 bg-sky-50 px-3 py-1.5 text-xs text-sky-800" data-testid="search-indexing-note" role="status">
+          Reasoning search is still indexing: reasoning indexed for {nf.format(indexing.indexed)} of {nf.format(indexing.total)} traces. These results and
+          their total are partial (question and id matches are complete); the list refreshes until indexing is done.
         </p>
       )}
       <div className={`${grid} border-b border-zinc-200 bg-zinc-50 px-3 py-2 text-xs font-medium text-zinc-500`} role="row">
@@ -229,6 +244,27 @@ export function TracesTable({ datasetId, live }: { datasetId: string; live?: boo
       </div>
     </section>
   );
+}
+
+interface Total {
+  count: number;
+  exact: boolean;
+  atLeast?: boolean;
+  partial?: boolean;
+}
+
+/** Exact ("12 traces"), estimated ("≈ 48,000 traces"), a lower bound ("1,000+ traces"), or partial while indexing. */
+function totalText(t: Total): string {
+  const n = nf.format(t.count);
+  const base = t.atLeast ? `${n}+ traces` : `${t.exact ? "" : "≈ "}${n} traces`;
+  return t.partial ? `${base} so far (indexing)` : base;
+}
+
+function totalTitle(t: Total): string | undefined {
+  if (t.partial) return "Counted among the traces whose reasoning is indexed so far; more may match once indexing is done";
+  if (t.atLeast) return `At least ${nf.format(t.count)} matches (searches count up to ${nf.format(t.count)})`;
+  if (!t.exact) return "Estimated from table statistics";
+  return undefined;
 }
 
 /** An empty dataset asks for an import (with the link, for curators); an empty filter result says so. */

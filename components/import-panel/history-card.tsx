@@ -2,6 +2,7 @@
 /** The dataset's recent imports with their counters (polled while one runs) and a link to each report. */
 import { useQuery } from "@tanstack/react-query";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { DataTable } from "../data-table";
 import { useWorkspace } from "../workspace-context";
 import { nf } from "./format";
 
@@ -17,45 +18,42 @@ export function HistoryCard({ datasetId, onShowIssues }: { datasetId: string; on
   return (
     <section className="card overflow-hidden" aria-labelledby="history-heading">
       <h2 id="history-heading" className="px-5 pt-4 text-base font-semibold">Recent imports</h2>
-      <table className="mt-2 w-full text-sm" data-testid="import-history">
-        <thead className="bg-zinc-50 text-left text-xs text-zinc-500">
-          <tr>
-            <th className="px-4 py-2">File</th>
-            <th className="px-4 py-2">Preset</th>
-            <th className="px-4 py-2">Status</th>
-            <th className="px-4 py-2 text-right">Kept</th>
-            <th className="px-4 py-2 text-right">Invalid</th>
-            <th className="px-4 py-2 text-right">Duplicates</th>
-            <th className="px-4 py-2">When</th>
-            <th className="px-4 py-2 text-right">Report</th>
-          </tr>
-        </thead>
-        <tbody>
-          {imports.data.map((i) => (
-            <tr key={i.id} className="border-t border-zinc-100">
-              <td className="px-4 py-2 font-medium">{i.fileName}</td>
-              <td className="px-4 py-2">{i.preset}</td>
-              <td className="px-4 py-2">
+      <DataTable
+        variant="shaded"
+        className="mt-2"
+        data-testid="import-history"
+        rows={imports.data}
+        rowKey={(i) => i.id}
+        columns={[
+          { header: "File", className: "font-medium", cell: (i) => i.fileName },
+          { header: "Preset", cell: (i) => i.preset },
+          {
+            header: "Status",
+            cell: (i) => (
+              <>
                 {i.status}
                 {i.error ? <div className="text-xs text-red-600">{i.error}</div> : null}
-              </td>
-              <td className="px-4 py-2 text-right tabular-nums">{nf.format(i.rowsOk)}</td>
-              <td className="px-4 py-2 text-right tabular-nums">{nf.format(i.rowsBad)}</td>
-              <td className="px-4 py-2 text-right tabular-nums">{nf.format(i.rowsDuplicate)}</td>
-              <td className="px-4 py-2 text-zinc-600">{i.createdAt.toLocaleString()}</td>
-              <td className="px-4 py-2 text-right">
-                {i.rowsBad + i.rowsDuplicate > 0 ? (
-                  <button className="text-brand-600 hover:underline" onClick={() => onShowIssues(i.id)}>
-                    Show {nf.format(i.rowsBad + i.rowsDuplicate)}
-                  </button>
-                ) : (
-                  <span className="text-zinc-400">—</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: "Kept", align: "right", className: "tabular-nums", cell: (i) => nf.format(i.rowsOk) },
+          { header: "Invalid", align: "right", className: "tabular-nums", cell: (i) => nf.format(i.rowsBad) },
+          { header: "Duplicates", align: "right", className: "tabular-nums", cell: (i) => nf.format(i.rowsDuplicate) },
+          { header: "When", className: "text-zinc-600", cell: (i) => i.createdAt.toLocaleString() },
+          {
+            header: "Report",
+            align: "right",
+            cell: (i) =>
+              i.rowsBad + i.rowsDuplicate > 0 ? (
+                <button className="text-brand-600 hover:underline" onClick={() => onShowIssues(i.id)}>
+                  Show {nf.format(i.rowsBad + i.rowsDuplicate)}
+                </button>
+              ) : (
+                <span className="text-zinc-400">—</span>
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { DataTable } from "../data-table";
 import { useWorkspace } from "../workspace-context";
 import { FineTuneStatusBadge } from "./status";
 
@@ -45,38 +46,25 @@ export function FineTunesPanel() {
           <input aria-label="Search fine-tunes" className="input w-56 py-1" placeholder="name or base model" value={search} onChange={(e) => setSearch(e.target.value)} />
         </div>
         {jobs.data?.length ? (
-          <table className="w-full text-sm">
-            <thead className="text-left text-xs text-zinc-500">
-              <tr>
-                <th className="px-4 py-2">Name</th>
-                <th className="px-4 py-2">Provider</th>
-                <th className="px-4 py-2">Base model</th>
-                <th className="px-4 py-2">Data</th>
-                <th className="px-4 py-2">Status</th>
-                <th className="px-4 py-2">Started</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {jobs.data.map((j) => (
-                <tr key={j.id}>
-                  <td className="px-4 py-2">
-                    <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/finetunes/${j.id}`}>
-                      {j.name ?? j.id}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">{j.providerRow?.name ?? j.provider}</td>
-                  <td className="px-4 py-2 font-mono text-xs">
-                    {j.baseModel} · {j.method === "full" ? "full" : "LoRA"}
-                  </td>
-                  <td className="px-4 py-2">{j.snapshot ? `${j.snapshot.dataset.name} v${j.snapshot.number}` : "—"}</td>
-                  <td className="px-4 py-2">
-                    <FineTuneStatusBadge status={j.status} />
-                  </td>
-                  <td className="px-4 py-2 text-zinc-500">{new Date(j.createdAt).toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={jobs.data}
+            rowKey={(j) => j.id}
+            columns={[
+              {
+                header: "Name",
+                cell: (j) => (
+                  <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/finetunes/${j.id}`}>
+                    {j.name ?? j.id}
+                  </Link>
+                ),
+              },
+              { header: "Provider", cell: (j) => j.providerRow?.name ?? j.provider },
+              { header: "Base model", className: "font-mono text-xs", cell: (j) => `${j.baseModel} · ${j.method === "full" ? "full" : "LoRA"}` },
+              { header: "Data", cell: (j) => (j.snapshot ? `${j.snapshot.dataset.name} v${j.snapshot.number}` : "—") },
+              { header: "Status", cell: (j) => <FineTuneStatusBadge status={j.status} /> },
+              { header: "Started", className: "text-zinc-500", cell: (j) => new Date(j.createdAt).toLocaleString() },
+            ]}
+          />
         ) : (
           <p className="px-4 py-3 text-sm text-zinc-500">{jobs.isLoading ? "Loading…" : "No fine-tunes match."}</p>
         )}

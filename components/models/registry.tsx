@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, useTRPC } from "@/lib/trpc";
+import { DataTable } from "../data-table";
 import { useWorkspace } from "../workspace-context";
 import { AliasChip } from "./status";
 import { LineageGraph } from "./lineage-graph";
@@ -23,37 +24,32 @@ export function RegistryPanel() {
         <input aria-label="Search models" className="input w-64 py-1" placeholder="name, alias or tag" value={search} onChange={(e) => setSearch(e.target.value)} />
       </div>
       {list.data?.length ? (
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500">
-            <tr>
-              <th className="px-4 py-2">Model</th>
-              <th className="px-4 py-2">Aliases</th>
-              <th className="px-4 py-2">Versions</th>
-              <th className="px-4 py-2">Latest</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {list.data.map((m) => (
-              <tr key={m.id}>
-                <td className="px-4 py-2">
-                  <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/registry/${m.id}`}>
-                    {m.name}
-                  </Link>
-                </td>
-                <td className="px-4 py-2">
-                  {m.aliases.map((a) => (
-                    <span key={a.name}>
-                      <AliasChip name={a.name} protectedAlias={a.protected} />
-                      <span className="mr-2 text-xs text-zinc-500">v{a.version}</span>
-                    </span>
-                  ))}
-                </td>
-                <td className="px-4 py-2">{m.versionCount}</td>
-                <td className="px-4 py-2 text-zinc-600">{m.latest ? `v${m.latest.version} · ${m.latest.baseModel ?? ""}` : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={list.data}
+          rowKey={(m) => m.id}
+          columns={[
+            {
+              header: "Model",
+              cell: (m) => (
+                <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/registry/${m.id}`}>
+                  {m.name}
+                </Link>
+              ),
+            },
+            {
+              header: "Aliases",
+              cell: (m) =>
+                m.aliases.map((a) => (
+                  <span key={a.name}>
+                    <AliasChip name={a.name} protectedAlias={a.protected} />
+                    <span className="mr-2 text-xs text-zinc-500">v{a.version}</span>
+                  </span>
+                )),
+            },
+            { header: "Versions", cell: (m) => m.versionCount },
+            { header: "Latest", className: "text-zinc-600", cell: (m) => (m.latest ? `v${m.latest.version} · ${m.latest.baseModel ?? ""}` : "—") },
+          ]}
+        />
       ) : (
         <p className="px-4 py-3 text-sm text-zinc-500">{list.isLoading ? "Loading…" : "No registered models yet. Register a finished fine-tune from its page, or an external served model."}</p>
       )}
@@ -102,46 +98,36 @@ export function ModelView({ modelId }: { modelId: string }) {
       {err && <p role="alert" data-testid="model-error" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{errorMessage(err)}</p>}
       <section className="card" data-testid="versions">
         <h2 className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold">Versions</h2>
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500">
-            <tr>
-              <th className="px-4 py-2">Version</th>
-              <th className="px-4 py-2">Aliases</th>
-              <th className="px-4 py-2">Source</th>
-              <th className="px-4 py-2">Serving</th>
-              <th className="px-4 py-2">Tags</th>
-              <th className="px-4 py-2">Created</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {d.versions.map((v) => (
-              <tr key={v.id} data-testid={`version-row-${v.version}`}>
-                <td className="px-4 py-2">
-                  <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/versions/${v.id}`}>
-                    v{v.version}
+        <DataTable
+          rows={d.versions}
+          rowKey={(v) => v.id}
+          rowTestId={(v) => `version-row-${v.version}`}
+          columns={[
+            {
+              header: "Version",
+              cell: (v) => (
+                <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/versions/${v.id}`}>
+                  v{v.version}
+                </Link>
+              ),
+            },
+            { header: "Aliases", cell: (v) => v.aliases.map((a) => <AliasChip key={a.name} name={a.name} protectedAlias={a.protected} />) },
+            {
+              header: "Source",
+              cell: (v) =>
+                v.fineTune ? (
+                  <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/finetunes/${v.fineTune.id}`}>
+                    {v.fineTune.provider} fine-tune{v.checkpoint ? ` @ step ${v.checkpoint.step}` : ""}
                   </Link>
-                </td>
-                <td className="px-4 py-2">
-                  {v.aliases.map((a) => (
-                    <AliasChip key={a.name} name={a.name} protectedAlias={a.protected} />
-                  ))}
-                </td>
-                <td className="px-4 py-2">
-                  {v.fineTune ? (
-                    <Link className="text-brand-700 hover:underline" href={`/w/${ws.slug}/models/finetunes/${v.fineTune.id}`}>
-                      {v.fineTune.provider} fine-tune{v.checkpoint ? ` @ step ${v.checkpoint.step}` : ""}
-                    </Link>
-                  ) : (
-                    "external"
-                  )}
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">{v.endpoint ? `${v.endpoint.name} · ${v.servingModel ?? ""}` : "—"}</td>
-                <td className="px-4 py-2">{v.tags.join(", ")}</td>
-                <td className="px-4 py-2 text-zinc-500">{new Date(v.createdAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                ) : (
+                  "external"
+                ),
+            },
+            { header: "Serving", className: "font-mono text-xs", cell: (v) => (v.endpoint ? `${v.endpoint.name} · ${v.servingModel ?? ""}` : "—") },
+            { header: "Tags", cell: (v) => v.tags.join(", ") },
+            { header: "Created", className: "text-zinc-500", cell: (v) => new Date(v.createdAt).toLocaleString() },
+          ]}
+        />
       </section>
       {ws.can("admin") && <ExternalVersionForm modelId={modelId} />}
       {ws.can("curator") && d.versions.length > 0 && (

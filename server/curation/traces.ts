@@ -11,21 +11,29 @@
  *   last in both directions: the non-null segment and the null segment are two index scans in one statement.
  * - The total is a separate call ({@link countTraces}), made once per filter set (not per scroll page), so
  *   rows never wait for it: exact up to {@link EXACT_COUNT_LIMIT} matching rows; beyond it (or, without a
- *   search, when the planner expects far more) the planner's estimate, labelled `exact: false`.
+ *   search, when the planner expects far more) the planner's estimate, labelled `exact: false`. A search's
+ *   total is exact up to {@link SEARCH_EXACT_LIMIT} and "at least" that beyond (`atLeast`): counting every
+ *   match of a common word costs as much as reading them all, and search estimates are too rough to show.
  * - Search: the question and external id by substring (ILIKE, backed by pg_trgm trigram indexes); with
  *   `searchIn: "reasoning"` also the reasoning by words (Postgres full text: every word as a prefix, or
  *   web-search syntax with "quoted phrases", `or`, `-excluded`; see {@link reasoningQuery}), backed by the GIN
  *   index of TraceSearch (the reasoning's first 256K characters). Without pg_trgm (a server without
  *   contrib) the same queries run as scans and {@link searchSupport} says so for the UI.
+ * - The reasoning's index is built in the background after an import (search-index.ts): until it caught up,
+ *   a reasoning search matches the indexed traces only; the page and the total say so (`partial`, with
+ *   `reasoningIndex`: indexed N of M traces).
  */
 import { z } from "zod";
 import type { PrismaClient } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { ServiceError, type Actor } from "../service-error";
 import { splitSentences } from "../sprint/sequential";
+import { reasoningIndexStatus, type ReasoningIndexStatus } from "./search-index";
 
 /** Beyond this many matching rows the total is the planner's estimate. */
 export const EXACT_COUNT_LIMIT = 10_000;
+/** A search counts its matches up to this many; beyond, the total is "at least SEARCH_EXACT_LIMIT". */
+export const SEARCH_EXACT_LIMIT = 1_000;
 
 const SORT_KEYS = {
   created: { sql: Prisma.sql`t."createdAt"`, nullable: false, kind: "date" },
@@ -83,11 +91,18 @@ export interface SearchSupport {
   reasoning: "fulltext" | "scan";
 }
 
-/** `exact: false`: the planner's estimate (more than EXACT_COUNT_LIMIT rows); with `atLeast`: "more than `count`". */
+/**
+ * `exact: false`: the planner's estimate (more than EXACT_COUNT_LIMIT rows); with `atLeast`: "more than `count`".
+ * `partial`: a reasoning search while the reasoning index is still being built: the count covers the indexed
+ * traces only (see `reasoningIndex`).
+ */
 export interface TraceTotal {
   count: number;
   exact: boolean;
   atLeast?: boolean;
+  partial?: boolean;
+  /** With `partial`: how far the reasoning is indexed. */
+  reasoningIndex?: ReasoningIndexStatus;
 }
 
 export interface TraceListPage {
@@ -97,6 +112,13 @@ export interface TraceListPage {
   /** Only with `withTotal` (else see countTraces). */
   total: TraceTotal | null;
   search: SearchSupport;
+  /**
+   * A reasoning search while the dataset's reasoning index is incomplete: the rows match among the indexed
+   * traces only (plus question / id matches, which are always complete).
+   */
+  partial: boolean;
+  /** With a reasoning search: how far the reasoning is indexed (null otherwise). */
+  reasoningIndex: ReasoningIndexStatus | null;
 }
 
 interface Cursor {
@@ -238,22 +260,73 @@ async function planRows(db: PrismaClient, query: Prisma.Sql): Promise<number> {
 }
 
 /**
- * The total: the planner's estimate when it is far beyond EXACT_COUNT_LIMIT (counting would read most of a
- * huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the estimate).
+ * The total. Without a search: the planner's estimate when it is far beyond EXACT_COUNT_LIMIT (counting would
+ * read most of a huge dataset), else an exact count capped at EXACT_COUNT_LIMIT + 1 rows (beyond the cap: the
+ * estimate). With a search: exact up to SEARCH_EXACT_LIMIT, else "at least SEARCH_EXACT_LIMIT" (a broad
+ * reasoning search: the full-text statistics' estimate).
  */
-async function countMatching(db: PrismaClient, where: Prisma.Sql, trustEstimate: boolean, reasoning: ReasoningPlan = null): Promise<TraceTotal> {
+async function countMatching(db: PrismaClient, where: Prisma.Sql, search: boolean, reasoning: ReasoningPlan = null): Promise<TraceTotal> {
   // A broad reasoning search (thousands of matches, ≥10% of the dataset): the full-text statistics' estimate,
   // labelled as such (counting would probe every row's vector).
   if (reasoning?.strategy === "rows") return { count: reasoning.estimate, exact: false };
+  if (search) {
+    // Counting stops at the cap: a common word costs a bounded number of row checks, not one per match.
+    const cap = searchTotalTuning.exactLimit;
+    const [r] = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${cap + 1}) x`;
+    const n = r?.n ?? 0;
+    return n <= cap ? { count: n, exact: true } : { count: cap, exact: false, atLeast: true };
+  }
   const estimate = await estimateRows(db, where);
-  // Search estimates (ILIKE, full text through a function) are too rough to skip counting on.
-  if (trustEstimate && estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
+  if (estimate > 2 * EXACT_COUNT_LIMIT) return { count: estimate, exact: false };
   const [r] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM "Trace" t WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) x`;
   const n = r?.n ?? 0;
   if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
   // More than the cap: the estimate when it is plausible, else "more than EXACT_COUNT_LIMIT".
   return estimate > EXACT_COUNT_LIMIT ? { count: estimate, exact: false } : { count: EXACT_COUNT_LIMIT, exact: false, atLeast: true };
+}
+
+/**
+ * Search totals, cached per (dataset, search, data version) for searches without other filters — the one kind
+ * of total whose counting reads rows (a trigram or full-text recheck per match) rather than an index or the
+ * planner's statistics. The data version is the dataset's `updatedAt` (bumped by imports and pasted traces)
+ * and its newest trace's `createdAt` (an index probe: every inserted trace raises it, also while an import
+ * runs); traces leave a dataset only with the dataset. Filters on curation results or token counts change
+ * without either, so such totals are never cached; nor are partial ones (reasoning index incomplete).
+ * Concurrent identical requests share one count. `cacheMs`: the entries' lifetime (0 disables; bench).
+ */
+export const searchTotalTuning = { exactLimit: SEARCH_EXACT_LIMIT, cacheMs: 60_000, maxEntries: 500 };
+const searchTotals = new Map<string, { at: number; value: Promise<TraceTotal> }>();
+
+function cachedSearchTotal(key: string | null, compute: () => Promise<TraceTotal>): Promise<TraceTotal> {
+  if (key === null || searchTotalTuning.cacheMs <= 0) return compute();
+  const now = Date.now();
+  const hit = searchTotals.get(key);
+  if (hit && now - hit.at < searchTotalTuning.cacheMs) return hit.value;
+  const value = compute();
+  value.catch(() => searchTotals.delete(key));
+  searchTotals.delete(key);
+  searchTotals.set(key, { at: now, value });
+  // Oldest first (Map order): drop beyond the bound.
+  while (searchTotals.size > searchTotalTuning.maxEntries) searchTotals.delete(searchTotals.keys().next().value!);
+  return value;
+}
+
+/** The cache key of a search-only total (null: not cacheable), with the dataset's data version. */
+async function searchTotalKey(db: PrismaClient, datasetId: string, input: z.output<typeof listTracesInput>): Promise<string | null> {
+  const others = [input.status, input.minStages, input.maxStages, input.minReduction, input.minTokens, input.maxTokens];
+  if (!input.search || others.some((v) => v !== undefined) || searchTotalTuning.cacheMs <= 0) return null;
+  const [v] = await db.$queryRaw<{ updated: Date | null; newest: Date | null }[]>`
+    SELECT (SELECT d."updatedAt" FROM "Dataset" d WHERE d.id = ${datasetId}) AS updated,
+           (SELECT max(t."createdAt") FROM "Trace" t WHERE t."datasetId" = ${datasetId}) AS newest`;
+  return JSON.stringify([datasetId, input.searchIn, input.search, searchTotalTuning.exactLimit, v?.updated?.getTime() ?? 0, v?.newest?.getTime() ?? 0]);
+}
+
+/** A total, marked partial while a reasoning search runs over an incomplete index. */
+function withIndexStatus(total: TraceTotal, index: ReasoningIndexStatus | null): TraceTotal {
+  if (!index || index.complete) return total;
+  return { ...total, partial: true, reasoningIndex: index };
 }
 
 /** One page of a dataset's trace table (see the module comment). */
@@ -295,7 +368,12 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
   const rowsQuery = db.$queryRaw<(TraceListRow & { seg: number; sortkey: Date | number | null })[]>`
     SELECT * FROM (${Prisma.join(segments, " UNION ALL ")}) page
     ORDER BY seg, sortkey ${dirSql}, id ${dirSql} LIMIT ${limit}`;
-  const [raw, total, search] = await Promise.all([rowsQuery, input.withTotal ? countMatching(db, where, !input.search, reasoning) : Promise.resolve(null), searchSupport(db)]);
+  const [raw, total, search, index] = await Promise.all([
+    rowsQuery,
+    input.withTotal ? countMatching(db, where, !!input.search, reasoning) : Promise.resolve(null),
+    searchSupport(db),
+    reasoning ? reasoningIndexStatus(db, datasetId) : Promise.resolve(null),
+  ]);
 
   const last = raw[raw.length - 1];
   const nextCursor =
@@ -303,7 +381,7 @@ export async function listTraces(db: PrismaClient, actor: Actor, rawInput: ListT
       ? encodeCursor({ k, v: last.seg === 1 || last.sortkey === null ? null : last.sortkey instanceof Date ? last.sortkey.toISOString() : Number(last.sortkey), id: last.id })
       : null;
   const rows = raw.map(({ seg: _seg, sortkey: _sortkey, ...r }) => r);
-  return { rows, nextCursor, total, search };
+  return { rows, nextCursor, total: total && withIndexStatus(total, index), search, partial: !!index && !index.complete, reasoningIndex: index };
 }
 
 export const countTracesInput = listTracesInput.omit({ sort: true, dir: true, cursor: true, limit: true, withTotal: true });
@@ -312,8 +390,16 @@ export const countTracesInput = listTracesInput.omit({ sort: true, dir: true, cu
 export async function countTraces(db: PrismaClient, actor: Actor, rawInput: z.input<typeof countTracesInput>): Promise<TraceTotal> {
   const input = listTracesInput.parse(rawInput);
   const datasetId = await datasetOf(db, actor, input.datasetId);
-  const reasoning = await planReasoning(db, datasetId, input);
-  return countMatching(db, Prisma.join(filterConditions(datasetId, input, reasoning), " AND "), !input.search, reasoning);
+  const [reasoning, index, key] = await Promise.all([
+    planReasoning(db, datasetId, input),
+    input.search && input.searchIn === "reasoning" ? reasoningIndexStatus(db, datasetId) : Promise.resolve(null),
+    searchTotalKey(db, datasetId, input),
+  ]);
+  const count = () => countMatching(db, Prisma.join(filterConditions(datasetId, input, reasoning), " AND "), !!input.search, reasoning);
+  // A partial total (reasoning index incomplete) changes with every indexed batch: never cached.
+  // The plan is part of the key: a broad reasoning search's total is an estimate, a selective one's a count.
+  const total = await cachedSearchTotal(index && !index.complete ? null : key && `${key}:${reasoning?.strategy ?? "-"}`, count);
+  return withIndexStatus(total, reasoning ? index : null);
 }
 
 export const traceIdInput = z.object({ traceId: z.string().min(1).max(64) });

@@ -37,15 +37,8 @@ import { foldShortExecutions, isPlanOnly, parentsOf, type Dag, type Step } from 
 import { approxTokenizer, wordTokenizer as W } from "./tokenizer";
 import { textArb } from "./testing/arbitraries";
 import type { Tokenizer } from "./types";
+import { exec, planOnly } from "./testing/steps";
 
-const exec = (id: number, extra: Partial<Step> = {}): Step => ({
-  id,
-  plan: `plan ${id}`,
-  prompt: `prompt ${id}`,
-  execution: `execution ${id}`,
-  ...extra,
-});
-const planOnly = (id: number, extra: Partial<Step> = {}): Step => ({ id, plan: `plan ${id}`, ...extra });
 const codes = (issues: readonly DraftIssue[]) => issues.map((i) => i.code);
 
 /** σ: 1→1, 2→2, 3→2 (plan-only), 4→2 (shares with plan-only 3), 5→3. */

@@ -14,6 +14,7 @@
  */
 import { parseArithmetic, evaluateExact, literals, hasUnaryMinus, type Expr } from "./countdown/expression";
 import { equals, isInteger, rational, formatRational, type Rational } from "./countdown/rational";
+import { LatexGrammar } from "./latex-parser";
 import { exactCompare } from "./math-exact";
 
 /** Outcome of grading one response. */
@@ -197,225 +198,64 @@ export function normalizeMathAnswer(answer: string): string {
 // ---------------------------------------------------------------------------------------------
 // Numeric evaluation of simple LaTeX
 
-type Env = Readonly<Record<string, number>>;
-
-class LatexEval {
-  private pos = 0;
-  readonly vars = new Set<string>();
-  constructor(
-    private readonly s: string,
-    private readonly env: Env | null,
-  ) {}
-
-  run(): number {
-    const v = this.expr();
-    if (this.pos !== this.s.length) throw new Error("trailing input");
-    return v;
-  }
-
-  private peekStr(str: string): boolean {
-    return this.s.startsWith(str, this.pos);
-  }
-
-  private expr(): number {
-    let v = this.term();
-    for (;;) {
-      const c = this.s[this.pos];
-      if (c === "+") {
-        this.pos++;
-        v += this.term();
-      } else if (c === "-") {
-        this.pos++;
-        v -= this.term();
-      } else if (this.peekStr("\\pm")) throw new Error("±");
-      else return v;
-    }
-  }
-
-  private startsPrimary(): boolean {
-    const c = this.s[this.pos] ?? "";
-    if (c === "" || "+-*/^)]}=,!".includes(c)) return false;
-    if (c === "\\") {
-      return /^\\(?:frac|sqrt|pi|infty|binom|ln|log|sin|cos|tan|exp|e\b)/.test(this.s.slice(this.pos));
-    }
-    return true;
-  }
-
-  private term(): number {
-    let v = this.unary();
-    let lastWasInt = this.lastInt;
-    for (;;) {
-      const c = this.s[this.pos];
-      if (c === "*") {
-        this.pos++;
-        v *= this.unary();
-      } else if (c === "/") {
-        this.pos++;
-        v /= this.unary();
-      } else if (this.peekStr("\\div")) {
-        this.pos += 4;
-        v /= this.unary();
-      } else if (this.startsPrimary()) {
-        // Mixed number "2\frac{1}{2}" = 2 + 1/2; otherwise implicit multiplication.
-        if (lastWasInt && /^\\frac\{\d+\}\{\d+\}/.test(this.s.slice(this.pos))) {
-          v = v + Math.sign(v || 1) * this.unary();
-        } else v *= this.unary();
-      } else return v;
-      lastWasInt = false;
-    }
-  }
-
-  private lastInt = false;
-
-  private unary(): number {
-    const c = this.s[this.pos];
-    if (c === "-") {
-      this.pos++;
-      return -this.unary();
-    }
-    if (c === "+") {
-      this.pos++;
-      return this.unary();
-    }
-    return this.power();
-  }
-
-  private power(): number {
-    const base = this.postfix();
-    if (this.s[this.pos] === "^") {
-      this.lastInt = false;
-      this.pos++;
-      const exp = this.s[this.pos] === "{" ? this.group("{", "}") : this.s[this.pos] === "-" ? (this.pos++, -this.atom()) : this.atom();
-      return Math.pow(base, exp);
-    }
-    return base;
-  }
-
-  private postfix(): number {
-    let v = this.primary();
-    while (this.s[this.pos] === "!") {
-      this.pos++;
-      this.lastInt = false;
-      if (!Number.isInteger(v) || v < 0 || v > 170) throw new Error("factorial");
-      let f = 1;
-      for (let k = 2; k <= v; k++) f *= k;
-      v = f;
-    }
-    return v;
-  }
-
-  private group(open: string, close: string): number {
-    if (this.s[this.pos] !== open) throw new Error(`expected ${open}`);
-    this.pos++;
-    const v = this.expr();
-    if (this.s[this.pos] !== close) throw new Error(`expected ${close}`);
-    this.pos++;
-    return v;
-  }
-
-  /** A single-token argument: digit, letter, or group. */
-  private atom(): number {
-    const c = this.s[this.pos] ?? "";
-    if (/\d/.test(c)) {
-      this.pos++;
-      return Number(c);
-    }
-    return this.primary();
-  }
-
-  private fnArg(): number {
-    const c = this.s[this.pos];
-    if (c === "{") return this.group("{", "}");
-    if (c === "(") return this.group("(", ")");
-    return this.power();
-  }
-
-  private primary(): number {
-    this.lastInt = false;
-    const rest = this.s.slice(this.pos);
-    const num = /^(?:\d+(?:\.\d*)?|\.\d+)/.exec(rest);
-    if (num) {
-      this.pos += num[0].length;
-      this.lastInt = !num[0].includes(".");
-      return Number(num[0]);
-    }
-    const c = this.s[this.pos];
-    if (c === "(") return this.group("(", ")");
-    if (c === "{") return this.group("{", "}");
-    if (c === "[") return this.group("[", "]");
-    if (c === "\\") {
-      // Known names first, so "\\sinx" (spaces are gone after normalization) reads as \\sin x.
-      const cmd = /^\\(sqrt|frac|binom|infty|pi|ln|log|exp|sin|cos|tan)/.exec(rest) ?? /^\\([a-zA-Z]+)/.exec(rest);
-      if (!cmd) throw new Error("bad command");
-      const name = cmd[1] ?? "";
-      this.pos += cmd[0].length;
-      switch (name) {
-        case "frac": {
-          const a = this.group("{", "}");
-          const b = this.group("{", "}");
-          return a / b;
-        }
-        case "binom": {
-          const n = this.group("{", "}");
-          const k = this.group("{", "}");
-          if (!Number.isInteger(n) || !Number.isInteger(k) || k < 0 || k > n) throw new Error("binom");
-          let r = 1;
-          for (let t = 1; t <= k; t++) r = (r * (n - k + t)) / t;
-          return r;
-        }
-        case "sqrt": {
-          let index = 2;
-          if (this.s[this.pos] === "[") index = this.group("[", "]");
-          const v = this.group("{", "}");
-          if (index === 3) return Math.cbrt(v);
-          return Math.pow(v, 1 / index);
-        }
-        case "pi":
-          return Math.PI;
-        case "infty":
-          return Infinity;
-        case "e":
-          return Math.E;
-        case "ln":
-          return Math.log(this.fnArg());
-        case "log":
-          return Math.log10(this.fnArg());
-        case "exp":
-          return Math.exp(this.fnArg());
-        case "sin":
-          return Math.sin(this.fnArg());
-        case "cos":
-          return Math.cos(this.fnArg());
-        case "tan":
-          return Math.tan(this.fnArg());
-        default:
-          throw new Error(`unknown command \\${name}`);
-      }
-    }
-    if (c !== undefined && /[a-zA-Z]/.test(c)) {
-      this.pos++;
-      let name = c;
-      const sub = /^_(?:\{(\w+)\}|(\w))/.exec(this.s.slice(this.pos));
-      if (sub) {
-        this.pos += sub[0].length;
-        name += `_${sub[1] ?? sub[2] ?? ""}`;
-      }
-      this.vars.add(name);
-      if (!this.env) return 1;
-      const v = this.env[name];
-      if (v === undefined) throw new Error(`unbound ${name}`);
-      return v;
-    }
-    throw new Error(`unexpected ${c ?? "end"}`);
-  }
-}
+/** Normalized LaTeX read into numbers: the shared grammar (latex-parser.ts) with functions, `\binom`, `n!`, `[…]`. */
+const NUMERIC = new LatexGrammar<number>({
+  number: Number,
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  neg: (a) => -a,
+  pow: Math.pow,
+  isNegative: (a) => a < 0,
+  factorial(v) {
+    if (!Number.isInteger(v) || v < 0 || v > 170) throw new Error("factorial");
+    let f = 1;
+    for (let k = 2; k <= v; k++) f *= k;
+    return f;
+  },
+  commands: {
+    frac: (args) => {
+      const a = args.braced();
+      return a / args.braced();
+    },
+    binom: (args) => {
+      const n = args.braced();
+      const k = args.braced();
+      if (!Number.isInteger(n) || !Number.isInteger(k) || k < 0 || k > n) throw new Error("binom");
+      let r = 1;
+      for (let t = 1; t <= k; t++) r = (r * (n - k + t)) / t;
+      return r;
+    },
+    sqrt: (args) => {
+      const index = args.optional() ?? 2;
+      const v = args.braced();
+      return index === 3 ? Math.cbrt(v) : Math.pow(v, 1 / index);
+    },
+    pi: () => Math.PI,
+    infty: () => Infinity,
+    e: () => Math.E,
+    ln: (args) => Math.log(args.fnArg()),
+    log: (args) => Math.log10(args.fnArg()),
+    exp: (args) => Math.exp(args.fnArg()),
+    sin: (args) => Math.sin(args.fnArg()),
+    cos: (args) => Math.cos(args.fnArg()),
+    tan: (args) => Math.tan(args.fnArg()),
+  },
+  // Spaces are gone after normalization: "\sinx" reads as \sin x.
+  glued: ["sqrt", "frac", "binom", "infty", "pi", "ln", "log", "exp", "sin", "cos", "tan"],
+  squareBrackets: true,
+});
 
 /** Variables of a normalized expression, or null when it does not parse. */
 function latexVars(s: string): Set<string> | null {
+  const vars = new Set<string>();
   try {
-    const e = new LatexEval(s, null);
-    e.run();
-    return e.vars;
+    NUMERIC.parse(s, (name) => {
+      vars.add(name);
+      return 1;
+    });
+    return vars;
   } catch {
     return null;
   }
@@ -424,7 +264,11 @@ function latexVars(s: string): Set<string> | null {
 /** Numeric value of a normalized LaTeX expression under `env`, or null when it does not parse. */
 export function evaluateLatex(normalized: string, env: Readonly<Record<string, number>> = {}): number | null {
   try {
-    const v = new LatexEval(normalized, env).run();
+    const v = NUMERIC.parse(normalized, (name) => {
+      const x = env[name];
+      if (x === undefined) throw new Error(`unbound ${name}`);
+      return x;
+    });
     return Number.isNaN(v) ? null : v;
   } catch {
     return null;

@@ -12,6 +12,7 @@
  * Pure; never throws.
  */
 import { add, isInteger, mul, neg, parseDecimal, rational, type Rational } from "./countdown/rational";
+import { LatexGrammar } from "./latex-parser";
 
 /** A monomial: symbol → positive exponent. */
 type Mono = ReadonlyMap<string, number>;
@@ -161,179 +162,61 @@ function sqrtRational(r: Rational): RatFn {
   return { num: new Map([[monoKey(mono), { mono, coef }]]), den: constPoly(ONE) };
 }
 
-/** Recursive-descent reader of normalized LaTeX into a {@link RatFn}. */
-class Reader {
-  private pos = 0;
-  constructor(private readonly s: string) {}
-
-  run(): RatFn {
-    const v = this.expr();
-    if (this.pos !== this.s.length) throw new Unsupported("trailing input");
-    return v;
-  }
-
-  private peek(str: string): boolean {
-    return this.s.startsWith(str, this.pos);
-  }
-
-  private expr(): RatFn {
-    let v = this.term();
-    for (;;) {
-      const c = this.s[this.pos];
-      if (c === "+") {
-        this.pos++;
-        v = fAdd(v, this.term());
-      } else if (c === "-") {
-        this.pos++;
-        v = fAdd(v, this.term(), -1);
-      } else return v;
-    }
-  }
-
-  private startsPrimary(): boolean {
-    const c = this.s[this.pos] ?? "";
-    if (c === "" || "+-*/^)]}=,!".includes(c)) return false;
-    if (c === "\\") return /^\\(?:frac|sqrt|pi)(?![a-zA-Z])/.test(this.s.slice(this.pos));
-    return true;
-  }
-
-  private lastInt = false;
-
-  private term(): RatFn {
-    let v = this.unary();
-    let lastWasInt = this.lastInt;
-    for (;;) {
-      const c = this.s[this.pos];
-      if (c === "*") {
-        this.pos++;
-        v = fMul(v, this.unary());
-      } else if (c === "/") {
-        this.pos++;
-        v = fDiv(v, this.unary());
-      } else if (this.peek("\\div")) {
-        this.pos += 4;
-        v = fDiv(v, this.unary());
-      } else if (this.startsPrimary()) {
-        if (lastWasInt && /^\\frac\{\d+\}\{\d+\}/.test(this.s.slice(this.pos))) {
-          // Mixed number: 2\frac{1}{2} = 2 + 1/2 (sign follows the whole part).
-          const whole = fConst(v);
-          const frac = this.unary();
-          v = whole !== null && whole.num < 0n ? fAdd(v, frac, -1) : fAdd(v, frac);
-        } else v = fMul(v, this.unary());
-      } else return v;
-      lastWasInt = false;
-    }
-  }
-
-  private unary(): RatFn {
-    const c = this.s[this.pos];
-    if (c === "-") {
-      this.pos++;
-      const v = this.unary();
-      return { num: polyAdd(new Map(), v.num, -1), den: v.den };
-    }
-    if (c === "+") {
-      this.pos++;
-      return this.unary();
-    }
-    return this.power();
-  }
-
-  private power(): RatFn {
-    const base = this.primary();
-    if (this.s[this.pos] !== "^") return base;
-    this.lastInt = false;
-    this.pos++;
-    let exp: RatFn;
-    if (this.s[this.pos] === "{") exp = this.group("{", "}");
-    else if (this.s[this.pos] === "-") {
-      this.pos++;
-      const a = this.atom();
-      exp = { num: polyAdd(new Map(), a.num, -1), den: a.den };
-    } else exp = this.atom();
-    const e = fConst(exp);
-    if (e === null) throw new Unsupported("symbolic exponent");
-    if (isInteger(e)) return fPow(base, Number(e.num));
-    // x^{1/2} of a rational constant is a surd.
-    const b = fConst(base);
-    if (b !== null && e.den === 2n) return fPow(sqrtRational(b), Number(e.num));
-    throw new Unsupported("fractional exponent");
-  }
-
-  private group(open: string, close: string): RatFn {
-    if (this.s[this.pos] !== open) throw new Unsupported(`expected ${open}`);
-    this.pos++;
-    const v = this.expr();
-    if (this.s[this.pos] !== close) throw new Unsupported(`expected ${close}`);
-    this.pos++;
-    return v;
-  }
-
-  private atom(): RatFn {
-    const c = this.s[this.pos] ?? "";
-    if (/\d/.test(c)) {
-      this.pos++;
-      return fnConst(rational(BigInt(c)));
-    }
-    return this.primary();
-  }
-
-  private primary(): RatFn {
-    this.lastInt = false;
-    const rest = this.s.slice(this.pos);
-    const num = /^(?:\d+(?:\.\d*)?|\.\d+)/.exec(rest);
-    if (num) {
-      this.pos += num[0].length;
-      this.lastInt = !num[0].includes(".");
-      const r = parseDecimal(num[0]);
-      if (!r) throw new Unsupported("number");
-      return fnConst(r);
-    }
-    const c = this.s[this.pos];
-    if (c === "(") return this.group("(", ")");
-    if (c === "{") return this.group("{", "}");
-    if (c === "\\") {
-      const cmd = /^\\([a-zA-Z]+)/.exec(rest);
-      if (!cmd) throw new Unsupported("command");
-      this.pos += cmd[0].length;
-      switch (cmd[1]) {
-        case "frac": {
-          const a = this.group("{", "}");
-          const b = this.group("{", "}");
-          return fDiv(a, b);
-        }
-        case "sqrt": {
-          if (this.s[this.pos] === "[") throw new Unsupported("nth root");
-          const v = this.group("{", "}");
-          const r = fConst(v);
-          if (r === null) throw new Unsupported("sqrt of an expression");
-          return sqrtRational(r);
-        }
-        case "pi":
-          return { num: symPoly("π"), den: constPoly(ONE) };
-        default:
-          throw new Unsupported(`\\${cmd[1] ?? ""}`);
-      }
-    }
-    if (c !== undefined && /[a-zA-Z]/.test(c)) {
-      this.pos++;
-      let name = c;
-      const sub = /^_(?:\{(\w+)\}|(\w))/.exec(this.s.slice(this.pos));
-      if (sub) {
-        this.pos += sub[0].length;
-        name += `_${sub[1] ?? sub[2] ?? ""}`;
-      }
-      return { num: symPoly(name), den: constPoly(ONE) };
-    }
-    throw new Unsupported(`unexpected ${c ?? "end"}`);
-  }
+function fNeg(a: RatFn): RatFn {
+  return { num: polyAdd(new Map(), a.num, -1), den: a.den };
 }
+
+/** Integer powers; `c^{n/2}` of a rational constant c is a surd. Other exponents are outside the fragment. */
+function fPowOf(base: RatFn, exp: RatFn): RatFn {
+  const e = fConst(exp);
+  if (e === null) throw new Unsupported("symbolic exponent");
+  if (isInteger(e)) return fPow(base, Number(e.num));
+  const b = fConst(base);
+  if (b !== null && e.den === 2n) return fPow(sqrtRational(b), Number(e.num));
+  throw new Unsupported("fractional exponent");
+}
+
+function symbol(name: string): RatFn {
+  return { num: symPoly(name), den: constPoly(ONE) };
+}
+
+/** Normalized LaTeX read into {@link RatFn}s: the shared grammar (latex-parser.ts) with `\frac`, `\sqrt`, `\pi`. */
+const EXACT = new LatexGrammar<RatFn>({
+  number(text) {
+    const r = parseDecimal(text);
+    if (!r) throw new Unsupported("number");
+    return fnConst(r);
+  },
+  add: (a, b) => fAdd(a, b),
+  sub: (a, b) => fAdd(a, b, -1),
+  mul: fMul,
+  div: fDiv,
+  neg: fNeg,
+  pow: fPowOf,
+  isNegative(a) {
+    const c = fConst(a);
+    return c !== null && c.num < 0n;
+  },
+  commands: {
+    frac: (args) => {
+      const a = args.braced();
+      return fDiv(a, args.braced());
+    },
+    sqrt: (args) => {
+      if (args.optional() !== undefined) throw new Unsupported("nth root");
+      const r = fConst(args.braced());
+      if (r === null) throw new Unsupported("sqrt of an expression");
+      return sqrtRational(r);
+    },
+    pi: () => symbol("π"),
+  },
+});
 
 /** The rational function of a normalized expression, or null when it is outside the supported fragment. */
 function readExact(normalized: string): RatFn | null {
   if (normalized.length === 0 || normalized.length > 500) return null;
   try {
-    return new Reader(normalized).run();
+    return EXACT.parse(normalized, symbol);
   } catch {
     return null;
   }

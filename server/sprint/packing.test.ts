@@ -19,15 +19,8 @@ import { criticalPathTokens, trajectoryMetrics } from "./metrics";
 import { dagEdges, isPlanOnly, type Dag, type Step } from "./steps";
 import { wordTokenizer as W } from "./tokenizer";
 import type { Trajectory } from "./types";
+import { exec, planOnly } from "./testing/steps";
 
-const exec = (id: number, extra: Partial<Step> = {}): Step => ({
-  id,
-  plan: `plan ${id}`,
-  prompt: `prompt ${id}`,
-  execution: `execution ${id}`,
-  ...extra,
-});
-const planOnly = (id: number, extra: Partial<Step> = {}): Step => ({ id, plan: `plan ${id}`, ...extra });
 const stageIds = (steps: Step[], dag: Dag) => packStages(steps, dag).stages.map((s) => s.stepIds);
 
 describe("σ: the paper's stage assignment", () => {

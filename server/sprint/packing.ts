@@ -48,7 +48,7 @@ export interface Packing {
 }
 
 /** Issue codes that make σ undefined; {@link packStages} throws {@link InvalidDagError} on them. */
-const BLOCKING: ReadonlySet<StepIssueCode> = new Set<StepIssueCode>([
+export const BLOCKING: ReadonlySet<StepIssueCode> = new Set<StepIssueCode>([
   "bad-step-id",
   "duplicate-step-id",
   "bad-dag-entry",

@@ -22,15 +22,8 @@ import {
   type Step,
   type StepIssue,
 } from "./steps";
+import { exec, planOnly } from "./testing/steps";
 
-const exec = (id: number, extra: Partial<Step> = {}): Step => ({
-  id,
-  plan: `plan ${id}`,
-  prompt: `prompt ${id}`,
-  execution: `execution ${id}`,
-  ...extra,
-});
-const planOnly = (id: number, extra: Partial<Step> = {}): Step => ({ id, plan: `plan ${id}`, ...extra });
 const codes = (issues: StepIssue[]) => issues.map((i) => i.code);
 
 describe("isPlanOnly / promptTextOf / parentsOf", () => {

@@ -32,6 +32,12 @@ const enqueueStub: EnqueueRecount = async ({ datasetId }) => {
   enqueued.push({ datasetId });
   return { id: `task-${enqueued.length}` };
 };
+/** The reasoning's search index, queued after each import with new rows (server/curation/search-index.ts). */
+const searchEnqueued: { datasetId: string }[] = [];
+const enqueueSearchStub: EnqueueRecount = async ({ datasetId }) => {
+  searchEnqueued.push({ datasetId });
+  return { id: `search-task-${searchEnqueued.length}` };
+};
 
 /** A 200-line JSONL with malformed JSON on the given lines (1-based). */
 function traceFile(n: number, malformed: ReadonlySet<number>, tag: string): string {
@@ -78,6 +84,7 @@ async function importText(datasetId: string, text: string, extra: Partial<RunImp
     source: chunks(text),
     preset: "auto",
     enqueueRecount: enqueueStub,
+    enqueueSearchIndex: enqueueSearchStub,
     ...extra,
   });
   const row = await prisma.datasetImport.findUniqueOrThrow({ where: { id: imp.id } });
@@ -109,6 +116,7 @@ describe("runImport", () => {
     const { summary, row, issues } = await importText(ds.id, traceFile(200, bad, "a"), { batchSize: 64 });
     console.log(`[import.int] 200 lines in ${Date.now() - t0} ms`);
     expect(summary).toMatchObject({ status: "succeeded", preset: "plain", rowsRead: 200, rowsOk: 197, rowsBad: 3, rowsDuplicate: 0, taskId: "task-1" });
+    expect(summary.searchTaskId).toMatch(/^search-task-\d+$/);
     expect(row).toMatchObject({ status: "succeeded", preset: "plain", rowsRead: 200, rowsOk: 197, rowsBad: 3, rowsDuplicate: 0, error: null });
     expect(row.finishedAt).not.toBeNull();
     expect(row.bytesRead).toBe(enc.encode(traceFile(200, bad, "a")).length);
@@ -333,7 +341,7 @@ describe("runImport", () => {
       }
     }
     enqueued.length = 0;
-    const summary = await runImport({ db: prisma, importId: imp.id, datasetId: ds.id, workspaceId: ws.id, userId: curator.id, source: source(), preset: "plain", batchSize: 50, enqueueRecount: enqueueStub });
+    const summary = await runImport({ db: prisma, importId: imp.id, datasetId: ds.id, workspaceId: ws.id, userId: curator.id, source: source(), preset: "plain", batchSize: 50, enqueueRecount: enqueueStub, enqueueSearchIndex: enqueueSearchStub });
     expect(summary.status).toBe("cancelled");
     expect(summary.rowsOk).toBeGreaterThan(0);
     expect(summary.rowsOk).toBeLessThan(400);
@@ -359,7 +367,7 @@ describe("runImport", () => {
         yield b.subarray(i, i + 2048);
       }
     }
-    const summary = await runImport({ db: prisma, importId: imp.id, datasetId: ds.id, workspaceId: ws.id, userId: curator.id, source: source(), preset: "auto", batchSize: 40, signal: ac.signal, enqueueRecount: enqueueStub });
+    const summary = await runImport({ db: prisma, importId: imp.id, datasetId: ds.id, workspaceId: ws.id, userId: curator.id, source: source(), preset: "auto", batchSize: 40, signal: ac.signal, enqueueRecount: enqueueStub, enqueueSearchIndex: enqueueSearchStub });
     expect(summary.status).toBe("cancelled");
     expect(summary.rowsOk).toBeLessThan(300);
     const row = await prisma.datasetImport.findUniqueOrThrow({ where: { id: imp.id } });
@@ -373,7 +381,7 @@ describe("runImport", () => {
       yield enc.encode(`${JSON.stringify({ question: "q", reasoning: "r" })}\n`);
       throw new Error("socket hang up");
     }
-    const summary = await runImport({ db: prisma, importId: imp.id, datasetId: ds.id, workspaceId: ws.id, userId: curator.id, source: source(), preset: "plain", enqueueRecount: null });
+    const summary = await runImport({ db: prisma, importId: imp.id, datasetId: ds.id, workspaceId: ws.id, userId: curator.id, source: source(), preset: "plain", enqueueRecount: null, enqueueSearchIndex: null });
     expect(summary).toMatchObject({ status: "failed", error: "The upload was interrupted: socket hang up", rowsOk: 0 });
     expect(await prisma.datasetImport.findUniqueOrThrow({ where: { id: imp.id } })).toMatchObject({ status: "failed", error: "The upload was interrupted: socket hang up" });
   });

@@ -10,7 +10,7 @@ import { TRPCError } from "@trpc/server";
 import { prisma } from "../../server/db/client";
 import { createCaller } from "../../server/api/root";
 import { contentHash } from "../../server/curation/import/run";
-import { reasoningSearchTuning } from "../../server/curation/traces";
+import { reasoningSearchTuning, SEARCH_EXACT_LIMIT, searchTotalTuning } from "../../server/curation/traces";
 
 const db = prisma;
 const tag = `tl-${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}`;
@@ -259,5 +259,34 @@ describe("search", () => {
     expect(r.rows.length).toBeGreaterThan(0);
     expect(r.rows.every((x) => x.curationStatus === "kept")).toBe(true);
     expectSorted(r.rows.map((x) => ({ id: x.id, key: x.stageCount })), "desc");
+  });
+
+  it("a search's total is exact up to SEARCH_EXACT_LIMIT, then 'at least'; cached until the dataset's traces change", async () => {
+    const count = (q: string, extra: object = {}) => caller.traces.count({ workspaceId, datasetId, search: q, ...extra });
+    const n = await db.trace.count({ where: { datasetId, question: { contains: "problem", mode: "insensitive" } } });
+    expect(n).toBeGreaterThan(10);
+    try {
+      expect(await count("Problem")).toEqual({ count: n, exact: true });
+      // Beyond the cap: "at least" (the default cap is SEARCH_EXACT_LIMIT).
+      searchTotalTuning.exactLimit = 10;
+      expect(await count("Problem")).toEqual({ count: 10, exact: false, atLeast: true });
+      searchTotalTuning.exactLimit = SEARCH_EXACT_LIMIT;
+      expect(await count("Problem")).toEqual({ count: n, exact: true });
+      // Cached: a trace added with an old createdAt and no dataset update is not seen (the data version did
+      // not change) — every write path of the app adds traces as "now" and bumps the dataset.
+      const old = await addTrace(5000, { createdAt: new Date(base - 86_400_000), tokens: 1 });
+      expect(await count("Problem")).toEqual({ count: n, exact: true });
+      // A new trace (created now) changes the version: counted again.
+      const fresh = await addTrace(5001, { createdAt: new Date(), tokens: 1 });
+      expect(await count("Problem")).toEqual({ count: n + 2, exact: true });
+      // With another filter the total is never cached (curation results change without a version bump).
+      const kept = await count("Problem", { status: "kept" });
+      await db.curatedTrajectory.updateMany({ where: { traceId: originalIds[0]! }, data: { curationStatus: "failed" } });
+      expect(await count("Problem", { status: "kept" })).toEqual({ count: kept.count - 1, exact: true });
+      await db.curatedTrajectory.updateMany({ where: { traceId: originalIds[0]! }, data: { curationStatus: "kept" } });
+      await db.trace.deleteMany({ where: { id: { in: [old.id, fresh.id] } } });
+    } finally {
+      searchTotalTuning.exactLimit = SEARCH_EXACT_LIMIT;
+    }
   });
 });

@@ -19,7 +19,8 @@
  * error is logged with a reference and the user sees a plain sentence, never the raw database/JS message.
  * The import ends `succeeded`, `failed` (with the error) or `cancelled`, with finishedAt. Uploading the
  * same file again inserts nothing: every row is reported as a duplicate. When rows were added, a
- * `recount-tokens` task is queued for the dataset (token counts are computed in the background).
+ * `recount-tokens` task is queued for the dataset (token counts are computed in the background), and an
+ * `index-trace-search` task builds the full-text index of the new reasonings (search-index.ts).
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
@@ -45,6 +46,8 @@ export interface ImportSummary {
   error?: string;
   /** The queued `recount-tokens` task, when rows were added. */
   taskId?: string;
+  /** The queued `index-trace-search` task, when rows were added. */
+  searchTaskId?: string;
   /** Something that went wrong after the rows were stored (e.g. the token job could not be queued). */
   warning?: string;
 }
@@ -57,7 +60,9 @@ export interface ImportProgress {
   rowsDuplicate: number;
 }
 
-export type EnqueueRecount = (args: { workspaceId: string; datasetId: string; createdById: string | null }) => Promise<{ id: string }>;
+/** Queues a dataset's background job after an import (the token count, the search index). */
+export type EnqueueDatasetJob = (args: { workspaceId: string; datasetId: string; createdById: string | null }) => Promise<{ id: string }>;
+export type EnqueueRecount = EnqueueDatasetJob;
 
 export interface RunImportArgs {
   db: PrismaClient;
@@ -79,6 +84,8 @@ export interface RunImportArgs {
   reader?: ReaderOptions;
   /** Queues the token count; default: `recount-tokens` via server/jobs/queue.ts. null: never. */
   enqueueRecount?: EnqueueRecount | null;
+  /** Queues the reasoning's search index; default: `index-trace-search` via server/jobs/queue.ts. null: never. */
+  enqueueSearchIndex?: EnqueueDatasetJob | null;
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -114,6 +121,11 @@ class SourceError extends Error {}
 const defaultEnqueue: EnqueueRecount = async ({ workspaceId, datasetId, createdById }) => {
   const [{ enqueueTask }, { recountTokensJob }] = await Promise.all([import("../../jobs/queue"), import("../jobs/recount-tokens")]);
   return enqueueTask({ kind: recountTokensJob, workspaceId, createdById, input: { datasetId, onlyMissing: true } });
+};
+
+const defaultEnqueueSearchIndex: EnqueueDatasetJob = async ({ workspaceId, datasetId, createdById }) => {
+  const [{ enqueueTask }, { indexTraceSearchJob }] = await Promise.all([import("../../jobs/queue"), import("../jobs/index-trace-search")]);
+  return enqueueTask({ kind: indexTraceSearchJob, workspaceId, createdById, input: { datasetId } });
 };
 
 function errorText(err: unknown): string {
@@ -426,6 +438,15 @@ export async function runImport(args: RunImportArgs): Promise<ImportSummary> {
       summary.taskId = task.id;
     } catch (err) {
       summary.warning = `The rows were imported, but the token count could not be queued (ref ${logInternal(importId, "recount enqueue", err)}).`;
+    }
+  }
+  if (totals.rowsOk > 0 && args.enqueueSearchIndex !== null) {
+    try {
+      const task = await (args.enqueueSearchIndex ?? defaultEnqueueSearchIndex)({ workspaceId, datasetId, createdById: args.userId });
+      summary.searchTaskId = task.id;
+    } catch (err) {
+      const note = `the reasoning search index could not be queued (ref ${logInternal(importId, "search index enqueue", err)})`;
+      summary.warning = summary.warning ? `${summary.warning.replace(/\.$/, "")}; ${note}.` : `The rows were imported, but ${note}.`;
     }
   }
   return summary;

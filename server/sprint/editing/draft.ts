@@ -5,7 +5,7 @@
  */
 import { serializeTrajectory } from "../format";
 import { trajectoryMetrics, type TrajectoryMetrics } from "../metrics";
-import { buildTrajectory, packStages, stageAssignmentProblems, type Stage } from "../packing";
+import { BLOCKING as PACKING_BLOCKING, buildTrajectory, packStages, stageAssignmentProblems, type Stage } from "../packing";
 import {
   isPlanOnly,
   parentsOf,
@@ -14,9 +14,8 @@ import {
   validateDag,
   validateSteps,
   type Dag,
-  type Edge,
-  type LineRange,
   type Step,
+  type StepIssue,
   type StepIssueCode,
 } from "../steps";
 import type { FinalAnswer, Tokenizer, Trajectory } from "../types";
@@ -61,16 +60,8 @@ export type DraftIssueCode =
   | "no-such-edge";
 
 /** One finding about a draft, or the reason an operation was refused. */
-export interface DraftIssue {
+export interface DraftIssue extends Omit<StepIssue, "code"> {
   code: DraftIssueCode;
-  severity: "error" | "warning";
-  message: string;
-  stepId?: number;
-  edge?: Edge;
-  /** For `cycle`: step ids in order; the last one points back to the first. */
-  cycle?: number[];
-  lines?: LineRange;
-  stepIds?: number[];
   /** For stage and pin issues: the stage concerned. */
   stage?: number;
 }
@@ -92,14 +83,8 @@ export const refuse = (code: DraftIssueCode, message: string, extra: Partial<Dra
   issue: { code, severity: "error", message, ...extra },
 });
 
-export const BLOCKING: ReadonlySet<DraftIssueCode> = new Set<DraftIssueCode>([
-  "bad-step-id",
-  "duplicate-step-id",
-  "bad-dag-entry",
-  "unknown-parent",
-  "self-edge",
-  "cycle",
-]);
+/** The step issues that make the stage assignment σ undefined: packing's own list ({@link packStages} refuses them). */
+export const BLOCKING: ReadonlySet<DraftIssueCode> = PACKING_BLOCKING;
 
 // ---------------------------------------------------------------------------------------------
 // Stages
