@@ -267,3 +267,23 @@ describe("buildDagHeuristic: the main line of a long math trace (when in doubt, 
     expect(dag[at(steps, "Case 2")]).toEqual(dag[split]);
   });
 });
+
+describe("buildDagHeuristic: a series of sub-tasks opened by 'Now the …'", () => {
+  const setupText = "Okay, so I need the probability that a five-card hand holds at least one pair of the same rank.";
+  const first = "First, the total number of hands.\nChoosing 5 of the 52 cards gives $\\binom{52}{5}$.\nThat is 2598960 hands.\nEvery hand is equally likely.";
+  it("'Now the complement: …' with nothing taken from the step before is its sibling (from the setup), not its child", () => {
+    const text = [setupText, first, "Now the complement: hands with five different ranks.\nThe ranks can be chosen in $\\binom{13}{5} = 1287$ ways.\nEach rank has 4 suits, so $4^5 = 1024$ suit choices.\nThat makes 1317888 hands."].join("\n\n");
+    const { steps, dag } = run(text);
+    const total = stepStarting(steps, "First, the total").id;
+    const complement = stepStarting(steps, "Now the complement").id;
+    expect(dag[complement]).not.toContain(total);
+    expect(dag[complement]).toEqual(dag[total]);
+  });
+
+  it("'Now, let me …' carries on the line of work before it (when in doubt, depend)", () => {
+    const text = [setupText, first, "Now, let me count the hands with five different ranks.\nThe ranks can be chosen in $\\binom{13}{5} = 1287$ ways.\nEach rank has 4 suits, so $4^5 = 1024$ suit choices.\nThat makes 1317888 hands."].join("\n\n");
+    const { steps, dag } = run(text);
+    expect(dag[stepStarting(steps, "Now, let me count").id]).toContain(stepStarting(steps, "First, the total").id);
+  });
+});
+

@@ -11,7 +11,7 @@
  * - an explicit back-reference ("going back to", "from before", "as we found") with nothing else to
  *   resolve it points at the earlier step sharing the most numbers with it (else the previous step).
  * - the main line: a step that neither starts afresh ("Alternatively", a trial, "an even quicker way", an
- *   independent route), nor is the next of a series ("Next, …", "Then …", "Let me also …"), a case, a
+ *   independent route), nor is the next of a series ("Next, …", "Then …", "Now the …", "Let me also …"), a case, a
  *   check or a back-reference also depends on the step just before it (skipping side checks); the next of
  *   a series with nothing found builds on what its predecessor in the series built on;
  * - a setup that only restates the question is no parent of a trial from scratch (every executor sees
@@ -37,7 +37,7 @@ export interface StepFacts {
   anaphoric: boolean;
   /** The plan opens a fresh line of work ("Alternatively, …", "First, …", "Next, …", "Another approach"). */
   fresh: boolean;
-  /** The step opens as the next of a series of sub-tasks ("Now the prime 2", "Next, …", "Then the quadruples.", "And all five.", "Let me also …"). */
+  /** The step opens as the next of a series of sub-tasks ("Now the prime 2", "Now test B.", "Next, …", "Then the quadruples.", "And all five.", "Let me also …"). */
   sibling: boolean;
   /** A "Case 1" line inside the step (not at its start): the first case of a split the step sets up. */
   holdsFirstCase: boolean;
@@ -133,7 +133,7 @@ export function stepFacts(lines: readonly string[], steps: readonly Step[], give
       anaphoric: ANAPHORIC.test(first.trim()),
       fresh: FRESH.test(first.trim()) || FRESH_ANYWHERE.test(first),
       trial: TRIAL.test(first),
-      sibling: SIBLING.test(first.trim()),
+      sibling: SIBLING.test(first.trim()) || NOW_SUBTASK.test(first.trim()),
       independentRoute: sentences.some(({ s, kind }) => kind === "plan" && INDEPENDENT_ROUTE.test(s)),
       holdsFirstCase: sentences.slice(1).some(({ s }) => caseNumberOf(s) === 1),
       caseNumber: caseNumberOf(first),
@@ -212,6 +212,12 @@ const CONCLUSION = /^(?:(?:so|therefore|thus|hence|then|in (?:conclusion|summary
 
 /** The next of a series of sub-tasks: a sequence marker at the start, or "also" / "one more" early in the sentence. */
 const SIBLING = /^(?:(?:ok(?:ay)?|hmm+|alright|well|so)\s*[,!.]?\s+)?(?:(?:next|then|and|also|finally|lastly|first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|one more|same for|similarly|likewise)\b|(?:\S+\s+){0,4}?(?:also|one more|as well)\b)/i;
+
+/**
+ * "Now the rotations.", "Now test B.", "Now $DE$.": the next sub-task of a series. Not "Now it works", "Now that …",
+ * nor "Now, let's …" / "Now I …", which carry on the line of work before them (when in doubt, depend).
+ */
+const NOW_SUBTASK = /^now\s*,?\s+(?!(?:that|this|it|we|i|let(?:'s| me| us)?|gives?|since|because|so|if|when|there)\b)/i;
 
 /** An independent route to a value: it re-derives from the inputs instead of building on the result it checks. */
 const INDEPENDENT_ROUTE = /\b(?:independent(?:ly)?|from scratch|another (?:way|route|method|approach|derivation)|a (?:second|different|separate|quicker|faster|more direct|simpler|cleaner|slicker)(?:,? (?:independent|quicker|faster|more direct))? (?:way|route|method|approach|derivation|cross-check)|an (?:even |entirely )?(?:quicker|faster|simpler|easier|more direct|alternative|independent) (?:way|route|method|approach|derivation|cross-check)|cross-check (?:with|by|using|via|through)|avoids? [^.]{0,30}\bentirely)\b/i;

@@ -4,8 +4,8 @@ import { countdownDataset, type DatasetOptions } from "../../sprint/countdown/tr
 import { splitSentences } from "../../sprint/sequential";
 import { isPlanOnly, isValid, stepLineRanges, validateSteps, type Step } from "../../sprint/steps";
 import { textArb } from "../../sprint/testing/arbitraries";
-import { classifyLine, extractStepsHeuristic, paragraphStartsOf, segmentLines } from "./extract";
-import { isCommentSentence, isIntentSentence, isVerifySentence } from "./lexicon";
+import { classifyLine, extractStepsHeuristic, isResultStatement, paragraphStartsOf, segmentLines } from "./extract";
+import { isCommentSentence, isHeadline, isIntentSentence, isVerifySentence } from "./lexicon";
 import { promptForVerification, promptFromPlan } from "./prompt";
 
 /** How many ranges of how many steps cover each line 1..n. */
@@ -245,7 +245,8 @@ describe("extractStepsHeuristic: paragraphs of long R1-style traces", () => {
     const restated = "Let me count the pairs for the prime 2.\nThe exponents run from 0 to 5.\nThe minimum must be even: 0, 2 or 4.\nThat leaves 6 pairs, so the count is 6.\n\nSo $N_2 = 6$.\n\nNext, the prime 3, with exponents from 0 to 3.\nThe minimum must be 0 or 2.\nThat leaves 4 pairs.\nSo the count is 4.";
     const a = stepsOf(restated);
     expect(a.steps).toHaveLength(2);
-    expect(a.steps[0]?.comment).toBe("So $N_2 = 6$.");
+    // The closing "That leaves 6 pairs, …" reports the result too (see the closing-sentence test below).
+    expect(a.steps[0]?.comment).toBe("That leaves 6 pairs, so the count is 6.\n\nSo $N_2 = 6$.");
     const fresh = "Let me count the pairs for the prime 2.\nThe exponents run from 0 to 5.\nThe minimum must be even: 0, 2 or 4.\nThat leaves 6 pairs, so the count is 6.\n\nSo the product is 6 · 4 = 24.\n\nNext, the prime 3, with exponents from 0 to 3.\nThe minimum must be 0 or 2.\nThat leaves 4 pairs.\nSo the count is 4.";
     const b = stepsOf(fresh);
     expect(b.steps[0]?.comment).toBeUndefined();
@@ -293,5 +294,88 @@ describe("extractStepsHeuristic: paragraphs of long R1-style traces", () => {
     expect(turn?.id).toBe(holding(lines, steps, "Angle A is 120°")?.id);
     expect(turn?.planLines?.[0]).toBe(lines.indexOf("Hmm, wait.") + 1);
     expect(steps[0]?.executionLines?.[1]).toBeLessThan(lines.indexOf("Hmm, wait.") + 1);
+  });
+});
+
+describe("extractStepsHeuristic: plan lines, headlines and result statements (long R1-style traces)", () => {
+  const stepsOf = (text: string) => {
+    const { lines, paragraphStarts } = linesOf(text);
+    return { lines, steps: extractStepsHeuristic(lines, { paragraphStarts }) };
+  };
+  const lineOf = (lines: readonly string[], prefix: string) => lines.findIndex((l) => l.startsWith(prefix)) + 1;
+
+  it("a step that opens with work has that first line as its plan and the rest as its execution", () => {
+    const text = [
+      "Okay, so I need the sum of the floors of the square roots up to 2000.",
+      "First, which blocks are complete.\nEach value k is taken 2k + 1 times.\nSo the blocks end at squares.",
+      "$44^2 = 1936$.\n$45^2 = 2025$.\nSince $1936 \\le 2000 < 2025$, the floor is 44.\nSo the values run from 1 to 44.",
+    ].join("\n\n");
+    const { lines, steps } = stepsOf(text);
+    const n = lineOf(lines, "$44^2 = 1936$.");
+    const s = steps.find((x) => x.planLines?.[0] === n);
+    expect(s).toBeDefined();
+    expect(s?.planLines).toEqual([n, n]);
+    expect(s?.executionLines?.[0]).toBe(n + 1);
+  });
+
+  it("a headline opens a step as its plan, and its math is a label, not work", () => {
+    expect(isHeadline("Case B: $2$ men and $3$ women.")).toBe(true);
+    expect(isHeadline("Check $x = 5$.")).toBe(true);
+    expect(isHeadline("Full house.")).toBe(true);
+    expect(isHeadline("Rotations by two positions, $m = 2$ and $m = 4$.")).toBe(true);
+    expect(isHeadline("Both identities hold.")).toBe(false); // a statement (finite verb)
+    expect(isHeadline("So $N_2 = 6$.")).toBe(false); // a continuation
+    expect(isHeadline("$x + y = 70 / 5 = 14$.")).toBe(false); // an equation outside inline math
+    expect(isHeadline("Is it in the interval?")).toBe(false);
+    const text = [
+      "Okay, so I need the number of committees.",
+      "Case A: $3$ men and $2$ women.\nChoose the men: $\\binom{7}{3} = 35$.\nChoose the women: $\\binom{5}{2} = 10$.\nSo $35 \\cdot 10 = 350$ committees.",
+    ].join("\n\n");
+    const { lines, steps } = stepsOf(text);
+    const n = lineOf(lines, "Case A:");
+    const s = steps.find((x) => x.planLines?.[0] === n);
+    expect(s?.planLines).toEqual([n, n]);
+    expect(s?.executionLines).toEqual([n + 1, n + 3]);
+  });
+
+  it("tells a sentence reporting or judging a result from work and from announcements", () => {
+    for (const yes of ["That gives 219 solutions.", "Same value.", "Both identities hold.", "Base 9 works with $x = 5$, $y = 2$.", "Exactly one 5: 256 outcomes.", "The correct dot product is $6$.", "So $r = 4$ and $BD = 6$ are confirmed."]) {
+      expect(isResultStatement(yes), yes).toBe(true);
+    }
+    for (const no of [
+      "$1228 - 640 = 588$.", // arithmetic
+      "Check: $BE + CE = 8 + 6 = 14 = BC$.", // a check with a chain of equalities
+      "So there are two cases for which one is the sine.", // announces a case split
+      "The largest number, 86, is already bigger than 43.", // a comparison, not a result
+      "Now D, which divides BC in the ratio 5 : 7, so D = (7B + 5C)/12.", // a sub-task
+      "Let me verify the actual numerals.",
+    ]) {
+      expect(isResultStatement(no), no).toBe(false);
+    }
+  });
+
+  it("a closing sentence that reports the result is the step's comment; a closing 'So …' stays work", () => {
+    const reported = stepsOf("Okay, so I need the number of solutions with the upper bounds.\n\nFirst, the single-violation terms.\nFor a: $\\binom{14}{3} = 364$.\nFor b: $\\binom{12}{3} = 220$.\nFor c: $\\binom{13}{3} = 286$.\nThat gives 990 in total.");
+    const step = reported.steps.find((x) => x.plan.startsWith("First, the single-violation"));
+    expect(step?.comment).toBe("That gives 990 in total.");
+    expect(step?.execution).not.toContain("That gives 990");
+    const concluded = stepsOf("Okay, so I need the number of solutions with the upper bounds.\n\nFirst, the single-violation terms.\nFor a: $\\binom{14}{3} = 364$.\nFor b: $\\binom{12}{3} = 220$.\nFor c: $\\binom{13}{3} = 286$.\nSo the total is 990.");
+    const kept = concluded.steps.find((x) => x.plan.startsWith("First, the single-violation"));
+    expect(kept?.comment).toBeUndefined();
+    expect(kept?.execution).toContain("So the total is 990.");
+  });
+
+  it("a one-sentence paragraph reporting the result after work is that work's comment, not a step", () => {
+    const text = [
+      "Okay, so I need the base $b$ in which both numerals work.",
+      "Case $b = 9$.\n$x + y = 70 / 10 = 7$ and $x - y = 24 / 8 = 3$.\nAdding: $2x = 10$, so $x = 5$, and $y = 2$.\nBoth are valid base-9 digits.",
+      "Base 9 works with $x = 5$, $y = 2$.",
+      "Case $b = 13$.\n$x + y = 70 / 14 = 5$ and $x - y = 24 / 12 = 2$.\nAdding: $2x = 7$, so $x = 3.5$.\nThat is not an integer.",
+    ].join("\n\n");
+    const { lines, steps } = stepsOf(text);
+    const n = lineOf(lines, "Base 9 works");
+    const owner = steps.find((x) => x.commentLines !== undefined && x.commentLines[0] <= n && n <= x.commentLines[1]);
+    expect(owner?.plan.startsWith("Case $b = 9$.")).toBe(true);
+    expect(steps.some((x) => x.planLines?.[0] === n)).toBe(false);
   });
 });

@@ -16,14 +16,19 @@
  * - a short paragraph judging the work ("Same value, so …", "I made a sign error") or restating its result
  *   ("So $N_2 = 6$." after work that found 6) is the component's comment; a "So the answer …" paragraph and
  *   the "So …" paragraph just before "**Final Answer**" are conclusions (plan-only, kept in the trajectory),
- *   and so is the final answer itself; a short "Hmm, wait." turn opens the plan of the component after it.
+ *   and so is the final answer itself; a short "Hmm, wait." turn opens the plan of the component after it;
+ * - a one-sentence paragraph after work that reports or judges its result ("Base 9 works with $x = 5$.",
+ *   "Both identities hold.") is that work's comment, and so is a closing sentence of the work that does
+ *   ("That gives 219 solutions."; a closing "So …" stays work);
+ * - a component's opening line is always its plan (a step opens with what it sets out to do — "Check
+ *   $x = 5$.", "Case B: …", or a first equation); a headline ({@link isHeadline}) is plan even with math in it.
  * Every line belongs to exactly one range of exactly one step; ranges never overlap. Short
  * executions are left as they are (the core's fold rule, `foldShortExecutions`, handles them).
  * Pure and linear in the number of lines.
  */
 import type { LineRange, Step } from "../../sprint/steps";
 import type { TextSpan } from "../../sprint/sequential";
-import { isCommentSentence, isContinuationSentence, isIntentSentence, isVerifySentence, isWorkSentence } from "./lexicon";
+import { isCommentSentence, isContinuationSentence, isHeadline, isIntentSentence, isVerifySentence, isWorkSentence } from "./lexicon";
 import { promptForStep, promptFromPlan } from "./prompt";
 
 /** Options of the heuristic backend. */
@@ -127,7 +132,7 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
       // The conclusion: a "So the answer is …" paragraph, or the "So …" paragraph just before the final answer.
       const line = (lines[n - 1] ?? "").trim();
       conclusion = !c.verify && (CONCLUDES.test(line) || (SUMMARY_LEAD.test(line) && (paraEnd === lines.length || FINAL_ANSWER.test(lines[paraEnd] ?? ""))));
-      if (!conclusion && (isJudgementParagraph(lines, cls, n, paraEnd) || isSummaryParagraph(lines, cls, n, paraEnd, cur))) {
+      if (!conclusion && (isJudgementParagraph(lines, cls, n, paraEnd) || isSummaryParagraph(lines, cls, n, paraEnd, cur) || isResultParagraph(lines, cls, n, paraEnd))) {
         for (let i = n; i <= paraEnd; i++) judged.add(i);
         cur.end = paraEnd;
         n = paraEnd;
@@ -153,10 +158,12 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
     if (open || cur === null) {
       cur = { start: n, planEnd: n - 1, end: n, hasExec: false, verify: c.verify, conclusion };
       drafts.push(cur);
-      // The opening line is plan when it states an intent, announces the next sub-task ("Now D, which
-      // divides BC …", "Next, $3^{27} \bmod 25$.") or is not work (setup, restatement).
-      if (conclusion || c.intent || (!c.work && !c.comment) || (paragraph.has(n) && drafts.length > 1 && SUBTASK.test(lines[n - 1] ?? ""))) cur.planEnd = n;
-      else cur.hasExec = true;
+      // The opening line is always the component's plan (a step opens with what it sets out to do). When it
+      // states an intent, announces the next sub-task ("Now D, which divides BC …", "Next, $3^{27} \bmod 25$.",
+      // a headline such as "Case B: $2$ men and $3$ women.") or is not work (setup, restatement), the lines
+      // after it may still be plan; when it is already work ("$44^2 = 1936$."), what follows is execution.
+      cur.planEnd = n;
+      if (!(conclusion || c.intent || (!c.work && !c.comment) || (paragraph.has(n) && drafts.length > 1 && SUBTASK.test(lines[n - 1] ?? "")) || isHeadline(lines[n - 1] ?? ""))) cur.hasExec = true;
       continue;
     }
     cur.end = n;
@@ -179,6 +186,10 @@ export function segmentLines(lines: readonly string[], opts: HeuristicOptions = 
       // Trailing judgements become the comment.
       let commentStart = d.end + 1;
       while (commentStart - 1 >= execStart && isComment(commentStart - 1)) commentStart--;
+      // A closing sentence that reports or judges the result ("That gives 219 solutions.", "Same value.") is the
+      // comment too, when work remains before it; a "So …" conclusion stays work (it may carry the result on).
+      const closing = (lines[commentStart - 2] ?? "").trim();
+      if (commentStart - 1 > execStart && !SUMMARY_LEAD.test(closing) && isResultStatement(closing, cls[commentStart - 2] as LineClass)) commentStart--;
       if (commentStart > execStart) out.executionLines = [execStart, commentStart - 1];
       if (commentStart <= d.end) out.commentLines = [commentStart, d.end];
     }
@@ -201,7 +212,7 @@ const SUBTASK = /^(?:now|next|then|first(?:ly)?|second(?:ly)?|third(?:ly)?|final
  */
 const JUDGEMENT = new RegExp(
   String.raw`^(?:(?:that|this|which|it)(?:'s| is| was)?\s+(?:would|gives?|matches|agrees|confirms|checks|works|means|makes|is consistent|was right)` +
-    String.raw`|(?:same|both|all|each)\b[^.]*\b(?:agree|match|value|result|answer|again)` +
+    String.raw`|(?:same|both|all|each|every|they|these|those|the two)\b[^.]*\b(?:agree|match|value|result|answer|again|hold|holds|check(?:s)? out|confirm|confirmed|consistent)` +
     String.raw`|the [^.]{1,60}\b(?:gives?|give|matches|agrees?|confirms?|checks out)\b` +
     String.raw`|(?:good|great|yes|right|ok(?:ay)?|nice|perfect|correct)\b` +
     String.raw`|i (?:made|overcounted|undercounted|miscounted|forgot|mixed|dropped|slipped)\b|(?:oops|whoops)\b` +
@@ -228,8 +239,37 @@ const SUMMARY_LEAD = /^(?:so|thus|hence|therefore)\b/i;
 /** "So the answer is …", "Therefore the final answer …": a conclusion, kept in the trajectory as a plan. */
 const CONCLUDES = /^(?:so|thus|hence|therefore|in (?:conclusion|summary)|overall)\b,?\s+(?:[^.]{0,40}?\b)?the (?:final )?answer\b/i;
 const SUMMARY = /^(?:so|thus|hence|therefore)\b,?\s+(?!.*\b(?:let me|let's|let us|i(?:'ll| will| need| should| want)|we need|the answer|the final)\b)/i;
-const VERDICT = /\b(?:wrong|right|correct|incorrect|consistent|confirmed|checks out|matches|agrees|plausible|fine|a mistake|an error)\b/i;
+const VERDICT = /\b(?:wrong|right|correct|incorrect|consistent|confirmed|checks out|matches|agrees|plausible|fine|a mistake|an error|works|fails|holds)\b/i;
 const NUMBER = /\d+(?:\.\d+)?/g;
+
+/** Arithmetic in a sentence: an operator between numbers, a LaTeX operation, or a chain of two or more equalities. */
+const COMPUTATION = /\d\s*[-+*/×÷^·]\s*\(?\s*\d|\\(?:cdot|times|div|sqrt|binom|sum|prod|int)\b|[=≡≈][^=≡≈$,;]*[=≡≈]/;
+/** A sentence stating what the work found: "So |A ∩ B| = 113.", "That gives 219 solutions.", "Exactly one 5: 256 outcomes.", "The direct count gives 220." */
+const RESULT_LEAD = /^(?:(?:so|thus|hence|therefore)\b|(?:that|this|which|it)(?:'s| is| was| gives?| would give| makes| means| leaves)\b|the [^.]{1,60}\b(?:gives?|equals?|comes? (?:out )?to|sums? to)\b|[A-Za-z][^.:=$,]{0,30}:\s*\$?-?\d[^=]*$)/i;
+/** "The plane of face $ABC$ is …", "The correct dot product is …": a result stated (not a comparison: "… is bigger than 43"). */
+const STATED_RESULT = /^the [^.]{1,60}\b(?:is|are)\b(?![^.]*\b(?:than|bigger|smaller|larger|greater|less|more)\b)/i;
+
+/**
+ * A one-sentence paragraph after work that states or judges its result ("Base 9 works with $x = 5$, $y = 2$.",
+ * "Both identities hold.", "Two solutions: $\frac{\pi}{6}$ and $\frac{5\pi}{6}$."): the comment of that work,
+ * not a component of its own.
+ */
+function isResultParagraph(lines: readonly string[], cls: readonly LineClass[], from: number, to: number): boolean {
+  return from === to && isResultStatement(lines[from - 1] ?? "", cls[from - 1] as LineClass);
+}
+
+/** A sentence that sets up further work ("So there are two cases …", "… so I need …"): a plan, never a comment. */
+const ANNOUNCES = /\b(?:cases?|split(?:s|ting)?|need(?:s|ed)?|have to|has to|must|should|(?:i|we)(?:'ll| will))\b/i;
+
+/**
+ * A sentence that states or judges the result just worked out, without computing anything itself: the method's
+ * comment after a step's work ("So the area is $\frac{57}{2}$.", "That gives 219 solutions.", "Same value.").
+ */
+export function isResultStatement(line: string, c: LineClass = classifyLine(line)): boolean {
+  const s = line.trim();
+  if (c.verify || (c.intent && !c.comment) || FINAL_ANSWER.test(s) || COMPUTATION.test(s) || ANNOUNCES.test(s)) return false;
+  return c.comment || RESULT_LEAD.test(s) || STATED_RESULT.test(s) || JUDGEMENT.test(s) || VERDICT.test(s);
+}
 
 /**
  * A short "So …" paragraph (at most two sentences) that only restates what the component's work just found

@@ -121,3 +121,20 @@ export function hasBackReference(line: string): boolean {
 export function isWorkSentence(line: string): boolean {
   return WORK.test(line);
 }
+
+/** Finite verbs and auxiliaries: a sentence with one states something; a headline names a sub-task without one. */
+const FINITE = /\b(?:is|are|was|were|be|been|being|am|isn't|aren't|wasn't|has|have|had|do|does|did|don't|doesn't|can|could|would|should|will|must|may|might|shall|gives?|gave|gets?|got|equals?|means|makes|made|becomes?|came|comes|goes|went|works|worked|fails|failed|holds|matches|agrees|needs|seems|looks|leaves|contributes|says|said|counts|adds|takes|took|stays|lies|appear|appears|occurs?|found|know|think|need|want|get|see|saw|hold|agree|match|work|fail|remain|remains|differ|differs|cancel|cancels|survive|survives)\b|'(?:s|re|ll|ve|d|m)\b/i;
+
+/**
+ * A headline: a short line that names the next sub-task without stating anything ("Full house.", "The sick
+ * branch.", "Check $x = 5$.", "Rotations by two positions, $m = 2$ and $m = 4$.", "Case B: $2$ men and $3$
+ * women."): at most ten words once inline math is set aside, no finite verb, not a continuation ("So …",
+ * "Then …") and no judgement. Its math is a label, not work.
+ */
+export function isHeadline(line: string): boolean {
+  const s = line.trim().replace(/\$[^$]*\$/g, " M ").replace(/\\\([^)]*\\\)/g, " M ");
+  if (s === "" || !/[.:]$/.test(s) || /[=<>≤≥]/.test(s) || CONTINUATION.test(s) || isCommentSentence(s) || /\?/.test(s)) return false;
+  const words = s.match(/[A-Za-z][A-Za-z'-]*|\d+/g) ?? [];
+  // At least one word outside the math: a line of bare math is work.
+  return words.some((w) => w !== "M") && words.length <= 10 && !FINITE.test(s);
+}
