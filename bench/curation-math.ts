@@ -25,6 +25,9 @@
  * - prompts: share of one- or two-word stubs and of prompts that copy a trace sentence verbatim.
  * - low-confidence flags raised by the heuristic.
  * - keep agreement under the paper preset: a 2×2 count of kept by the heuristic × kept by the annotation.
+ * - hidden dependencies: annotated ancestor → descendant pairs whose result the heuristic's packed trajectory does
+ *   not show where the descendant starts (run in parallel or later: wrong independence where it harms the
+ *   training data; evaluate.ts `hiddenDependencies`); the annotation's own packing must score 0.
  * - throughput on the set's real traces: pipeline split + extract + DAG + curate, one thread, steady state
  *   (after WARM_UP_PASSES untimed passes, default 10), best of 3 by CPU time; traces/s per core = 1000 ÷ CPU
  *   ms per trace (the machine is shared: CPU time is the load-independent figure). The set is repeated to at
@@ -53,6 +56,7 @@ import { approxTokenizer, loadQwenTokenizer } from "../server/sprint/tokenizer";
 import type { Tokenizer } from "../server/sprint/types";
 import {
   buildDagHeuristicWithConfidence,
+  hiddenDependencies,
   edgeCounts,
   extractStepsHeuristic,
   paragraphStartsOf,
@@ -60,6 +64,7 @@ import {
   sumCounts,
   type EdgeCounts,
   type HeuristicOptions,
+  type HiddenDependencyCounts,
 } from "../server/curation/heuristic";
 
 const RULES = CURATION_PRESETS.paper;
@@ -131,6 +136,10 @@ export interface MathReport {
   lowConfidence: number;
   /** Keep decisions under the paper preset: [heuristic kept][annotation kept]. */
   keep: { both: number; heurOnly: number; truthOnly: number; neither: number };
+  /** Annotated dependencies the heuristic's packing hides (wrong independence), summed over traces. */
+  hidden: HiddenDependencyCounts;
+  /** The same check on the annotation's own packing: must be 0 (a check of the measure itself). */
+  hiddenInTruth: number;
 }
 
 export function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokenizer, verbose: boolean): MathReport {
@@ -151,6 +160,8 @@ export function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokeni
     examples: [],
     lowConfidence: 0,
     keep: { both: 0, heurOnly: 0, truthOnly: 0, neither: 0 },
+    hidden: { pairs: 0, hidden: 0, unplaced: 0 },
+    hiddenInTruth: 0,
   };
   for (const f of fixtures) {
     const { lines, steps, dag, result, lowConfidence } = runPipeline(f);
@@ -165,6 +176,15 @@ export function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokeni
       if (d === 0) r.stageExact++;
       r.compared++;
     }
+    let hiddenHere = 0;
+    if (result.packing) {
+      const h = hiddenDependencies(result.steps, result.packing.stageOf, f.steps, f.dag);
+      r.hidden.pairs += h.pairs;
+      r.hidden.hidden += h.hidden;
+      r.hidden.unplaced += h.unplaced;
+      hiddenHere = h.hidden;
+    }
+    if (truth.packing) r.hiddenInTruth += hiddenDependencies(truth.steps, truth.packing.stageOf, f.steps, f.dag).hidden;
     if (result.kept && truth.kept) r.keep.both++;
     else if (result.kept) r.keep.heurOnly++;
     else if (truth.kept) r.keep.truthOnly++;
@@ -195,7 +215,7 @@ export function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokeni
       console.log(
         `  ${f.name.padEnd(32)} ${String(lines.length).padStart(3)} lines  steps ${String(steps.length).padStart(2)}/${String(f.steps.length).padStart(2)}  ` +
           `F1 ${f1.toFixed(2)}  stages ${result.packing?.stageCount ?? "-"}/${truth.packing?.stageCount ?? "-"}  saving ${pct(sh)}/${pct(st)}  ` +
-          `kept ${result.kept ? "y" : "n"}/${truth.kept ? "y" : "n"}${lowConfidence.length > 0 ? "  low-confidence" : ""}`,
+          `kept ${result.kept ? "y" : "n"}/${truth.kept ? "y" : "n"}  hidden deps ${hiddenHere}${lowConfidence.length > 0 ? "  low-confidence" : ""}`,
       );
     }
   }
@@ -357,6 +377,10 @@ function printSet(x: SetResult, tokenizer: Tokenizer): void {
   );
   console.log(`  prompts: ${m.prompts}, one/two-word stubs ${m.stubs} (${pct(m.stubs / Math.max(1, m.prompts))}), copied sentences ${m.copied} (${pct(m.copied / Math.max(1, m.prompts))})`);
   for (const e of m.examples) console.log(`    e.g. ${e}`);
+  console.log(
+    `  hidden dependencies (annotated ancestor → descendant pairs whose result the heuristic's packing runs in parallel or later): ` +
+      `${m.hidden.hidden} of ${m.hidden.pairs} (${pct(m.hidden.hidden / Math.max(1, m.hidden.pairs))}); ${m.hidden.unplaced} pairs with a dropped line; in the annotation's own packing: ${m.hiddenInTruth}`,
+  );
   console.log(`  low-confidence flags: ${m.lowConfidence}/${n}`);
   const k = m.keep;
   console.log(
@@ -405,13 +429,13 @@ async function main(): Promise<void> {
 
   if (results.length > 1) {
     console.log("\nSummary (preset \"paper\")");
-    console.log(`  ${"set".padEnd(22)} ${"n".padStart(3)} ${"tokens".padStart(6)}  ${"F1".padStart(5)} ${"P".padStart(5)} ${"R".padStart(5)}  ${"MAE".padStart(4)} ${"exact".padStart(6)}  ${"saving h/a".padStart(13)} ${"ratio".padStart(5)}  ${"keep agr".padStart(8)}  ${"low-c".padStart(5)}  ${"tr/s/core".padStart(9)}`);
+    console.log(`  ${"set".padEnd(22)} ${"n".padStart(3)} ${"tokens".padStart(6)}  ${"F1".padStart(5)} ${"P".padStart(5)} ${"R".padStart(5)}  ${"MAE".padStart(4)} ${"exact".padStart(6)}  ${"saving h/a".padStart(13)} ${"ratio".padStart(5)}  ${"keep agr".padStart(8)}  ${"hidden".padStart(6)}  ${"low-c".padStart(5)}  ${"tr/s/core".padStart(9)}`);
     for (const { set, report: m, meanTokens, throughput } of results) {
       const { f1, precision, recall } = prf(m.edges);
       const n = m.traces;
       console.log(
         `  ${set.label.padEnd(22)} ${String(n).padStart(3)} ${meanTokens.toFixed(0).padStart(6)}  ${f1.toFixed(3)} ${precision.toFixed(3)} ${recall.toFixed(3)}  ${(m.stageAbs / Math.max(1, m.compared)).toFixed(2)} ${pct(m.stageExact / Math.max(1, m.compared)).padStart(6)}  ` +
-          `${`${pct(m.savingHeur / n)}/${pct(m.savingTruth / n)}`.padStart(13)} ${(m.savingTruth > 0 ? m.savingHeur / m.savingTruth : NaN).toFixed(2).padStart(5)}  ${pct((m.keep.both + m.keep.neither) / n).padStart(8)}  ${`${m.lowConfidence}/${n}`.padStart(5)}  ${throughput.perCore.toFixed(0).padStart(9)}`,
+          `${`${pct(m.savingHeur / n)}/${pct(m.savingTruth / n)}`.padStart(13)} ${(m.savingTruth > 0 ? m.savingHeur / m.savingTruth : NaN).toFixed(2).padStart(5)}  ${pct((m.keep.both + m.keep.neither) / n).padStart(8)}  ${pct(m.hidden.hidden / Math.max(1, m.hidden.pairs)).padStart(6)}  ${`${m.lowConfidence}/${n}`.padStart(5)}  ${throughput.perCore.toFixed(0).padStart(9)}`,
       );
     }
   }

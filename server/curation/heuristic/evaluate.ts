@@ -116,3 +116,76 @@ export function sumCounts(all: readonly EdgeCounts[]): EdgeCounts {
   }
   return out;
 }
+
+/** Ground-truth dependencies checked against a packed prediction ({@link hiddenDependencies}). */
+export interface HiddenDependencyCounts {
+  /** Ground-truth ancestor → descendant pairs checked (both ends placed in the prediction). */
+  pairs: number;
+  /** Of those, pairs whose ancestor's result the descendant cannot see in the packed prediction. */
+  hidden: number;
+  /** Pairs not checked because an end's line is not in the predicted trajectory (a dropped comment). */
+  unplaced: number;
+}
+
+/**
+ * Wrong independence, measured where it does harm: in the packed trajectory. For every ground-truth pair
+ * a ⇝ b (a an ancestor of b, transitively), a's result — its last plan or execution line — must be visible
+ * where b starts (its first plan or execution line) in the predicted packing `stageOf` of the predicted
+ * steps (as curated: folded executions sit in their plan). A line is visible from another when it lies in an
+ * earlier stage; in the same stage, when it is in the stage's plan and the other is in an execution or later
+ * in the plan (plans are written in step order); or when both lie in one execution, in order. A line in a
+ * sibling execution of the same stage is not visible: that is the parallelism the prediction claims. Comment
+ * lines are not part of a trajectory, so pairs whose lines the prediction drops are counted apart. Applied
+ * to the ground truth's own packing it finds nothing (a test checks it).
+ */
+export function hiddenDependencies(predicted: readonly Step[], stageOf: Record<number, number>, truth: readonly Step[], truthDag: Dag): HiddenDependencyCounts {
+  type Place = { stage: number; exec: boolean; step: number; line: number };
+  const place = new Map<number, Place>();
+  for (const s of predicted) {
+    const stage = stageOf[s.id];
+    if (stage === undefined) continue;
+    for (const { kind, range } of stepLineRanges(s)) {
+      if (kind === "comment") continue;
+      for (let n = range[0]; n <= range[1]; n++) place.set(n, { stage, exec: kind === "execution", step: s.id, line: n });
+    }
+  }
+  const visible = (x: Place, y: Place): boolean => {
+    if (x.stage !== y.stage) return x.stage < y.stage;
+    if (!x.exec) return y.exec || x.step < y.step || (x.step === y.step && x.line <= y.line);
+    return y.exec && x.step === y.step && x.line <= y.line;
+  };
+  const ownLines = (s: Step): number[] =>
+    stepLineRanges(s)
+      .filter((r) => r.kind !== "comment")
+      .flatMap((r) => [r.range[0], r.range[1]]);
+  const byId = new Map(truth.map((s) => [s.id, s]));
+  // Ancestors of every ground-truth step (parents are earlier steps, so one pass in id order suffices).
+  const ancestors = new Map<number, Set<number>>();
+  for (const s of [...truth].sort((a, b) => a.id - b.id)) {
+    const set = new Set<number>();
+    for (const p of truthDag[s.id] ?? []) {
+      set.add(p);
+      for (const q of ancestors.get(p) ?? []) set.add(q);
+    }
+    ancestors.set(s.id, set);
+  }
+  const out: HiddenDependencyCounts = { pairs: 0, hidden: 0, unplaced: 0 };
+  for (const b of truth) {
+    const bLines = ownLines(b);
+    if (bLines.length === 0) continue;
+    const start = place.get(Math.min(...bLines));
+    for (const aId of ancestors.get(b.id) ?? []) {
+      const a = byId.get(aId);
+      const aLines = a ? ownLines(a) : [];
+      if (aLines.length === 0) continue;
+      const result = place.get(Math.max(...aLines));
+      if (!start || !result) {
+        out.unplaced++;
+        continue;
+      }
+      out.pairs++;
+      if (!visible(result, start)) out.hidden++;
+    }
+  }
+  return out;
+}

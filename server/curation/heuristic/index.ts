@@ -12,7 +12,7 @@ import { extractStepsHeuristic, type HeuristicOptions } from "./extract";
 
 export { buildDagHeuristic, buildDagHeuristicWithConfidence, dagDoubts } from "./dag";
 export { classifyLine, extractStepsHeuristic, paragraphStartsOf, segmentLines, type HeuristicOptions } from "./extract";
-export { edgeCounts, matchSteps, prf, segmentationCounts, sumCounts, type EdgeCounts } from "./evaluate";
+export { edgeCounts, hiddenDependencies, matchSteps, prf, segmentationCounts, sumCounts, type EdgeCounts, type HiddenDependencyCounts } from "./evaluate";
 
 /** A {@link CurationInput} that may carry the paragraph starts of its lines (see `paragraphStartsOf`). */
 export interface HeuristicCurationInput extends CurationInput {
