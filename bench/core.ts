@@ -17,13 +17,8 @@ import { trajectoryMetrics } from "../server/sprint/metrics";
 import { generateTrajectory } from "../server/sprint/testing/arbitraries";
 import { approxTokenizer, loadQwenTokenizer } from "../server/sprint/tokenizer";
 import type { Tokenizer } from "../server/sprint/types";
+import { option } from "./harness";
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
 interface PassResult {
   name: string;

@@ -66,6 +66,7 @@ import {
   type HeuristicOptions,
   type HiddenDependencyCounts,
 } from "../server/curation/heuristic";
+import { option as harnessOption } from "./harness";
 
 const RULES = CURATION_PRESETS.paper;
 
@@ -223,12 +224,7 @@ export function evaluateMath(fixtures: readonly MathFixture[], tokenizer: Tokeni
   return r;
 }
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
-  return v;
-}
+const option = (name: string, fallback: number): number => harnessOption(name, fallback, { allowZero: true });
 
 function stringOption(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -50,6 +50,7 @@ import {
   type EdgeCounts,
   type HeuristicOptions,
 } from "../server/curation/heuristic";
+import { option as harnessOption } from "./harness";
 
 interface Trace {
   question: string;
@@ -187,12 +188,7 @@ function longTraces(count: number, tokens: number, tokenizer: Tokenizer): { trac
   return { traces, meanTokens: totalTokens / count };
 }
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
-  return v;
-}
+const option = (name: string, fallback: number): number => harnessOption(name, fallback, { allowZero: true });
 
 function stringOption(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

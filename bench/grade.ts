@@ -16,13 +16,8 @@ import { goldenTableSchema, goldenTask, runGoldenCase } from "../server/sprint/g
 import { grade } from "../server/sprint/grading";
 import { gradeOutput } from "../server/sprint/benchmark";
 import { approxTokenizer } from "../server/sprint/tokenizer";
+import { option } from "./harness";
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
 const golden = goldenTableSchema.parse(table);
 const n = option("n", 20_000);

@@ -13,33 +13,18 @@
  * Options: --n N (rows, default 100000), --batch B (rows per batch, default 500), --keep (keep the file),
  * --gc (with NODE_OPTIONS=--expose-gc: collect after every batch, to tell live memory from garbage).
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import pg from "pg";
 import { createPrismaClient } from "../server/db/client";
 import { poolConfigFromUrl } from "../server/db/pg-config";
 import { runImport } from "../server/curation/import/run";
+import { option, serveEmbeddedIfChild, startEmbeddedChild } from "./harness";
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
-// ── child mode: serve an embedded PGlite until stdin closes ─────────────────────────────────────────
-if (process.argv.includes("--serve-embedded")) {
-  const dir = process.argv[process.argv.indexOf("--serve-embedded") + 1] as string;
-  const { startEmbeddedPostgres } = await import("../server/db/embedded");
-  const pg = await startEmbeddedPostgres({ dataDir: dir, port: 0 });
-  console.log(`URL ${pg.url}`);
-  process.stdin.resume();
-  process.stdin.on("end", () => void pg.stop().then(() => process.exit(0)));
-  await new Promise(() => undefined);
-}
+// ── child mode: serve an embedded PGlite until stdin closes (startEmbeddedChild) ─────────────────────
+await serveEmbeddedIfChild();
 
 const N = option("n", 100_000);
 const BATCH = option("batch", 500);
@@ -105,26 +90,7 @@ async function generate(file: string): Promise<{ bytes: number; malformed: numbe
 // ── database ────────────────────────────────────────────────────────────────────────────────────────
 async function database(tmp: string): Promise<{ url: string; mode: string; stop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, mode: "server (DATABASE_URL)", stop: async () => undefined };
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, "--serve-embedded", path.join(tmp, "pg")], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.on("line", (l) => {
-      if (l.startsWith("URL ")) resolve(l.slice(4));
-    });
-    child.once("exit", (code) => reject(new Error(`embedded Postgres exited (${code})`)));
-  });
-  const { migrateDeploy } = await import("../scripts/prisma-cli");
-  await migrateDeploy({ url, embedded: true, quiet: true });
-  return {
-    url,
-    mode: "embedded PGlite (child process)",
-    stop: async () => {
-      child.stdin?.end();
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
+  return startEmbeddedChild(import.meta.filename, tmp);
 }
 
 async function main() {

@@ -22,13 +22,8 @@ import { runSprint, type SprintRunResult } from "../server/inference/orchestrato
 import type { Schedule } from "../server/inference/orchestrator/events";
 import { idealCriticalPathMs, syntheticModel, syntheticSpec, type SyntheticSpec } from "../server/inference/orchestrator/synthetic";
 import { startOpenAIFixture } from "../tests/fixtures/openai-server";
+import { option } from "./harness";
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
 const MS = option("ms", 2);
 const ROUNDS = option("rounds", 2);

@@ -20,33 +20,18 @@
  * temp data dir (default N 10,000). Options: --n N, --reps R (default 20), --concurrency C (default 50),
  * --embedded, --keep (keep the bench database and its data, server mode).
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import pg from "pg";
+import { option, serveEmbeddedIfChild, startEmbeddedChild } from "./harness";
 
-// ── child mode: serve an embedded PGlite until stdin closes ─────────────────────────────────────────
-if (process.argv.includes("--serve-embedded")) {
-  const dir = process.argv[process.argv.indexOf("--serve-embedded") + 1] as string;
-  const { startEmbeddedPostgres } = await import("../server/db/embedded");
-  const emb = await startEmbeddedPostgres({ dataDir: dir, port: 0 });
-  console.log(`URL ${emb.url}`);
-  process.stdin.resume();
-  process.stdin.on("end", () => void emb.stop().then(() => process.exit(0)));
-  await new Promise(() => undefined);
-}
+// ── child mode: serve an embedded PGlite until stdin closes (startEmbeddedChild) ─────────────────────
+await serveEmbeddedIfChild();
 
 const embedded = process.argv.includes("--embedded");
 // The product paces its background jobs by database mode (dbMode()); the bench reaches PGlite through a URL.
 if (embedded) process.env.SPRINT_DB_MODE = "embedded";
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 const N = option("n", embedded ? 10_000 : 100_000);
 const REPS = option("reps", 20);
 const CONC = option("concurrency", 50);
@@ -180,23 +165,7 @@ async function database(tmp: string): Promise<{ url: string; mode: string; stop:
       },
     };
   }
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, "--serve-embedded", path.join(tmp, "pg")], { stdio: ["pipe", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.on("line", (l) => {
-      if (l.startsWith("URL ")) resolve(l.slice(4));
-    });
-    child.once("exit", (code) => reject(new Error(`embedded Postgres exited (${code})`)));
-  });
-  await migrateDeploy({ url, embedded: true, quiet: true });
-  return {
-    url,
-    mode: "embedded PGlite (child process)",
-    stop: async () => {
-      child.stdin?.end();
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
+  return startEmbeddedChild(import.meta.filename, tmp);
 }
 
 // ── measurement ─────────────────────────────────────────────────────────────────────────────────────
