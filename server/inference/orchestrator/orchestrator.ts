@@ -330,10 +330,26 @@ class RunContext {
     return this.retryLog.length;
   }
 
-  retryCounts(): { engine: number; orchestrator: number; reasons: Record<string, number> } {
+  /**
+   * The token and retry accounting every run reports (SPRINT and sequential alike), given the tokens of its
+   * accepted calls and their source (its sequential and total counts come from the same calls).
+   */
+  accounting(acceptedTokens: number, source: TokenSource) {
     const reasons: Record<string, number> = {};
     for (const r of this.retryLog) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
-    return { engine: this.retryLog.filter((r) => r.level === "engine").length, orchestrator: this.retryLog.filter((r) => r.level === "orchestrator").length, reasons };
+    return {
+      totalTokens: acceptedTokens,
+      generatedTokens: this.generatedTokens,
+      discardedTokens: this.generatedTokens - acceptedTokens,
+      tokenSources: { sequential: source, total: source, generated: this.generatedSource(), tokenizer: this.tokenizer.name },
+      promptTokens: this.promptTokens,
+      retries: this.retries,
+      engineRetries: this.retryLog.filter((r) => r.level === "engine").length,
+      orchestratorRetries: this.retryLog.filter((r) => r.level === "orchestrator").length,
+      retryReasons: reasons,
+      retryLog: this.retryLog,
+      incomplete: this.incomplete,
+    };
   }
 
   generatedSource(): TokenSource {
@@ -873,22 +889,11 @@ export async function runSprint(opts: RunSprintOptions): Promise<SprintRunResult
   const wallMs = ctx.log.elapsed();
   const measuredCriticalPathMs = runner.timings.reduce((a, t) => a + t.criticalPathMs, 0);
   const lanes = laneStats(runner.rounds);
-  const retryCounts = ctx.retryCounts();
   const metrics: SprintRunMetrics = {
     paper,
     sequentialTokens: counted.sequentialTokens,
-    totalTokens: counted.totalTokens,
-    generatedTokens: ctx.generatedTokens,
-    discardedTokens: ctx.generatedTokens - counted.totalTokens,
-    tokenSources: { sequential: counted.source, total: counted.source, generated: ctx.generatedSource(), tokenizer: tokenizer.name },
-    promptTokens: ctx.promptTokens,
+    ...ctx.accounting(counted.totalTokens, counted.source),
     calls: ctx.calls,
-    retries: ctx.retries,
-    engineRetries: retryCounts.engine,
-    orchestratorRetries: retryCounts.orchestrator,
-    retryReasons: retryCounts.reasons,
-    retryLog: ctx.retryLog,
-    incomplete: ctx.incomplete,
     rounds: runner.rounds.length,
     maxLanesPerRound: lanes.max,
     meanLanesPerRound: lanes.mean,
@@ -992,7 +997,6 @@ export async function runSequential(opts: RunSequentialOptions): Promise<Sequent
   }
   const baseline = sequentialBaselineMetrics(text, tokenizer);
   const counted = accepted ?? { tokens: 0, source: "usage" as const };
-  const retryCounts = ctx.retryCounts();
   const wallMs = ctx.log.elapsed();
   ctx.log.emit({ type: "run-finished", status, wallMs, text, retries: ctx.retries, incomplete: ctx.incomplete.length });
   return {
@@ -1003,17 +1007,7 @@ export async function runSequential(opts: RunSequentialOptions): Promise<Sequent
     metrics: {
       baseline,
       sequentialTokens: counted.tokens,
-      totalTokens: counted.tokens,
-      generatedTokens: ctx.generatedTokens,
-      discardedTokens: ctx.generatedTokens - counted.tokens,
-      tokenSources: { sequential: counted.source, total: counted.source, generated: ctx.generatedSource(), tokenizer: tokenizer.name },
-      retries: ctx.retries,
-      engineRetries: retryCounts.engine,
-      orchestratorRetries: retryCounts.orchestrator,
-      retryReasons: retryCounts.reasons,
-      retryLog: ctx.retryLog,
-      incomplete: ctx.incomplete,
-      promptTokens: ctx.promptTokens,
+      ...ctx.accounting(counted.tokens, counted.source),
       finishReason,
       wallMs,
       ttftMs: ctx.ttftMs,
