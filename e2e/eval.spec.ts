@@ -3,7 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { countdownFixtureModel } from "../tests/fixtures/eval-model";
-import { DEMO } from "./helpers";
+import { addEndpoint, signInDemo } from "./helpers";
 
 
 // A local OpenAI-compatible server that answers Countdown questions in SPRINT format and sequentially.
@@ -24,20 +24,10 @@ function files(dir: string): string[] {
 
 test("evaluations: Countdown benchmark run in two modes → report with buckets → comparison; MATH-style set + recorded outputs → report", async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\//);
+  await signInDemo(page);
 
   // The fixture server as an endpoint.
-  await page.goto("/w/demo/settings");
-  await page.getByLabel("Endpoint name").fill("eval-fixture");
-  await page.getByLabel("Base URL").fill(fixture.url);
-  await page.getByLabel("Model", { exact: true }).fill("sprint-fixture");
-  await page.getByLabel("API", { exact: true }).selectOption("openai-completions");
-  await page.getByRole("button", { name: "Add endpoint" }).click();
-  await expect(page.getByTestId("endpoints-panel")).toContainText("eval-fixture");
+  await addEndpoint(page, { name: "eval-fixture", url: fixture.url, model: "sprint-fixture", api: "openai-completions" });
 
   // A seeded Countdown benchmark of 20 problems.
   await page.goto("/w/demo/evaluations");

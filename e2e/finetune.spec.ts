@@ -1,9 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startProviderFixture, type ProviderFixture } from "../tests/fixtures/finetune-providers";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
 import { syntheticSpec } from "../server/inference/orchestrator/synthetic";
-import { DEMO } from "./helpers";
+import { addEndpoint, inviteMember, signInDemo } from "./helpers";
 
 // The demo seed creates this admin and the curated "Countdown demo" dataset in workspace "demo".
 const run = Date.now().toString(36);
@@ -21,29 +21,16 @@ test.afterAll(async () => {
   await serving?.close();
 });
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\//);
-}
-
 test("fine-tune from a snapshot → live loss chart → success → registered version → aliases → lineage → playground", async ({ page, browser }) => {
   test.setTimeout(240_000);
-  await signIn(page, DEMO);
+  await signInDemo(page);
 
   // A snapshot of the curated demo dataset, and a serving endpoint for the result.
   await page.goto("/w/demo/studio");
   await page.getByRole("link", { name: "Countdown demo" }).first().click();
   await page.getByRole("button", { name: "Create snapshot" }).click();
   await expect(page.getByTestId("snapshots-list")).toBeVisible();
-  await page.goto("/w/demo/settings");
-  await page.getByLabel("Endpoint name").fill(`vllm-${run}`);
-  await page.getByLabel("Base URL").fill(serving.url);
-  await page.getByLabel("Model", { exact: true }).fill("served-base");
-  await page.getByRole("button", { name: "Add endpoint" }).click();
-  await expect(page.getByTestId("endpoints-panel")).toContainText(`vllm-${run}`);
+  await addEndpoint(page, { name: `vllm-${run}`, url: serving.url, model: "served-base" });
 
   // The admin adds an OpenAI provider account (key encrypted, only its hint shown) and launches with the recipe preset.
   await page.goto("/w/demo/models");
@@ -123,24 +110,13 @@ test("fine-tune from a snapshot → live loss chart → success → registered v
   ]);
 
   // A curator cannot move the protected alias.
-  await page.goto("/w/demo/settings");
-  await page.getByLabel("Email").fill(CURATOR.email);
-  await page.getByLabel("Role", { exact: true }).selectOption("curator");
-  await page.getByRole("button", { name: "Create invitation" }).click();
-  const link = await page.getByTestId("invite-link").inputValue();
-  const ctx = await browser.newContext();
-  const cp = await ctx.newPage();
-  await cp.goto(link);
-  await cp.getByLabel("Your name").fill(CURATOR.name);
-  await cp.getByLabel("Password").fill(CURATOR.password);
-  await cp.getByRole("button", { name: /^Join .* as curator$/ }).click();
-  await expect(cp.getByTestId("current-role")).toHaveText("curator");
+  const cp = await inviteMember(page, browser, CURATOR, "curator");
   await cp.goto(modelUrl);
   await cp.getByTestId("alias-form").getByLabel("Alias", { exact: true }).fill("staging");
   await cp.getByRole("button", { name: "Set alias" }).click();
   await expect(cp.getByTestId("model-error")).toContainText('Moving the protected alias "staging" needs the admin role');
   await expect(cp.getByTestId("aliases").getByRole("button", { name: "Protect" })).toHaveCount(0);
-  await ctx.close();
+  await cp.context().close();
 
   // An external model already served by the endpoint becomes v2 (numbers are never reused).
   await page.goto(modelUrl);

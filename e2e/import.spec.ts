@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { strToU8, zipSync } from "fflate";
-import { DEMO } from "./helpers";
+import { signInDemo } from "./helpers";
 
 // The demo seed (empty database) creates this admin and the "demo" workspace.
 const MALFORMED = [17, 88, 150];
@@ -26,11 +26,7 @@ function traceFile(): Buffer {
 }
 
 test("import 200 traces with 3 malformed lines: the report lists exactly those lines and downloads", async ({ page }) => {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
+  await signInDemo(page);
 
   // A new dataset, through the Studio UI; its id comes from the create mutation's answer.
   const name = `Import e2e ${Date.now().toString(36)}`;
@@ -106,13 +102,6 @@ test("import 200 traces with 3 malformed lines: the report lists exactly those l
   await expect(page.getByTestId(`dataset-${name}`)).toContainText("198");
 });
 
-async function signInDemo(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
-}
 
 async function newDataset(page: Page, label: string): Promise<string> {
   const name = `${label} ${Date.now().toString(36)}`;

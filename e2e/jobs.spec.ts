@@ -1,14 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { DEMO } from "./helpers";
+import { signInDemo } from "./helpers";
 
 // The demo seed (empty database) creates this admin and a Countdown dataset.
 
 test("a background job recounts a dataset's tokens with progress shown in the UI", async ({ page }) => {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
+  await signInDemo(page);
 
   const row = page.getByTestId("dataset-Countdown demo");
   await expect(row).toBeVisible();

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startOpenAIFixture, type OpenAIFixture } from "../tests/fixtures/openai-server";
 import { sprintFixtureModel } from "../tests/fixtures/sprint-model";
 import { classifyRequest, syntheticSpec } from "../server/inference/orchestrator/synthetic";
-import { DEMO } from "./helpers";
+import { addEndpoint, signInDemo } from "./helpers";
 
 // The demo seed creates this admin in workspace "demo" (no endpoint configured).
 
@@ -29,23 +29,14 @@ test.afterAll(async () => {
 
 test("playground: run against an endpoint, lanes stream and finish, compare with sequential, share, revoke", async ({ page, browser }) => {
   test.setTimeout(180_000);
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\//);
+  await signInDemo(page);
 
   // No endpoint yet: the playground says how to connect one instead of pretending.
   await page.goto("/w/demo/playground");
   await expect(page.getByTestId("connect-guide")).toContainText("vllm serve");
 
   // An admin adds the OpenAI-compatible server as an endpoint.
-  await page.goto("/w/demo/settings");
-  await page.getByLabel("Endpoint name").fill("fixture");
-  await page.getByLabel("Base URL").fill(fixture.url);
-  await page.getByLabel("Model", { exact: true }).fill("sprint-fixture");
-  await page.getByLabel("API", { exact: true }).selectOption("openai-completions");
-  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await addEndpoint(page, { name: "fixture", url: fixture.url, model: "sprint-fixture", api: "openai-completions" });
   await expect(page.getByTestId("endpoints-panel")).toContainText("fixture · completions · sprint-fixture");
 
   // Run a question with the eager schedule and the sequential baseline side by side.
@@ -109,18 +100,9 @@ test("playground: run against an endpoint, lanes stream and finish, compare with
 
 test("playground: faults are shown — HTTP retries with reasons, a lane that never finished, a degraded run in the history", async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\//);
+  await signInDemo(page);
 
-  await page.goto("/w/demo/settings");
-  await page.getByLabel("Endpoint name").fill("faulty");
-  await page.getByLabel("Base URL").fill(faulty.url);
-  await page.getByLabel("Model", { exact: true }).fill("sprint-fixture");
-  await page.getByLabel("API", { exact: true }).selectOption("openai-completions");
-  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await addEndpoint(page, { name: "faulty", url: faulty.url, model: "sprint-fixture", api: "openai-completions" });
   await expect(page.getByTestId("endpoints-panel")).toContainText("faulty · completions · sprint-fixture");
 
   await page.goto("/w/demo/playground");

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO } from "./helpers";
+import { DEMO, inviteMember } from "./helpers";
 
 // The demo seed creates this admin and the curated "Countdown demo" dataset in workspace "demo".
 const run = Date.now().toString(36);
@@ -14,21 +14,7 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await expect(page).toHaveURL(/\/w\/demo\//);
 }
 
-async function invite(admin: Page, browser: Browser, who: typeof A) {
-  await admin.goto("/w/demo/settings");
-  await admin.getByLabel("Email").fill(who.email);
-  await admin.getByLabel("Role", { exact: true }).selectOption("reviewer");
-  await admin.getByRole("button", { name: "Create invitation" }).click();
-  const link = await admin.getByTestId("invite-link").inputValue();
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await page.getByLabel("Your name").fill(who.name);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: /^Join .* as reviewer$/ }).click();
-  await expect(page.getByTestId("current-role")).toHaveText("reviewer");
-  return page;
-}
+const invite = (admin: Page, browser: Browser, who: typeof A) => inviteMember(admin, browser, who, "reviewer");
 
 async function openFirstQueueItem(page: Page) {
   await page.goto("/w/demo/review");

@@ -1,7 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import { countdownDataset } from "../server/sprint/countdown/trace";
-import { DEMO } from "./helpers";
+import { signInDemo } from "./helpers";
 
 const MALFORMED = [5, 101, 177];
 const XSS = [
@@ -29,13 +29,6 @@ function traceFile(): { buffer: Buffer; firstQuestion: string } {
   return { buffer: Buffer.from(`${lines.join("\n")}\n`), firstQuestion: recs[0]!.question };
 }
 
-async function signIn(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/w\/demo\/studio$/);
-}
 
 test("upload → error report → offline curation to 100% → trace with stages, DAG, metrics → snapshot → JSONL", async ({ page }) => {
   test.setTimeout(180_000);
@@ -44,7 +37,7 @@ test("upload → error report → offline curation to 100% → trace with stages
     dialogs.push(d.message());
     void d.dismiss();
   });
-  await signIn(page);
+  await signInDemo(page);
 
   const name = `Studio e2e ${Date.now().toString(36)}`;
   await page.getByRole("button", { name: "New dataset" }).click();
