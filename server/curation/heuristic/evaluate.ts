@@ -10,7 +10,7 @@
  * unmatched end are left out of precision and counted apart. Precision = matched pairs that are
  * ground-truth edges ÷ matched pairs; recall = ground-truth edges hit ÷ ground-truth edges.
  */
-import { dagEdges, stepLineRanges, type Dag, type Step } from "../../sprint/steps";
+import { ancestors, dagEdges, stepLineRanges, type Dag, type Step } from "../../sprint/steps";
 
 export interface EdgeCounts {
   truePositives: number;
@@ -159,22 +159,12 @@ export function hiddenDependencies(predicted: readonly Step[], stageOf: Record<n
       .filter((r) => r.kind !== "comment")
       .flatMap((r) => [r.range[0], r.range[1]]);
   const byId = new Map(truth.map((s) => [s.id, s]));
-  // Ancestors of every ground-truth step (parents are earlier steps, so one pass in id order suffices).
-  const ancestors = new Map<number, Set<number>>();
-  for (const s of [...truth].sort((a, b) => a.id - b.id)) {
-    const set = new Set<number>();
-    for (const p of truthDag[s.id] ?? []) {
-      set.add(p);
-      for (const q of ancestors.get(p) ?? []) set.add(q);
-    }
-    ancestors.set(s.id, set);
-  }
   const out: HiddenDependencyCounts = { pairs: 0, hidden: 0, unplaced: 0 };
   for (const b of truth) {
     const bLines = ownLines(b);
     if (bLines.length === 0) continue;
     const start = place.get(Math.min(...bLines));
-    for (const aId of ancestors.get(b.id) ?? []) {
+    for (const aId of ancestors(truthDag, b.id)) {
       const a = byId.get(aId);
       const aLines = a ? ownLines(a) : [];
       if (aLines.length === 0) continue;
